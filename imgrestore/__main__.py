@@ -1,0 +1,5 @@
+"""`python -m imgrestore` runs the CLI."""
+
+from imgrestore.cli.app import main
+
+main()

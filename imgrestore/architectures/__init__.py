@@ -1,0 +1,16 @@
+"""Architectures: one package each, registered by name on import.
+
+Adding an architecture means writing its own package and one import line here.
+"""
+
+from imgrestore.architectures import dae  # noqa: F401
+from imgrestore.architectures.registry import (
+    ArchSpec,
+    SizeRequirements,
+    Tiling,
+    get_arch,
+    list_archs,
+    register,
+)
+
+__all__ = ["ArchSpec", "SizeRequirements", "Tiling", "get_arch", "list_archs", "register"]

@@ -1,0 +1,30 @@
+"""Registers the ``dae`` architecture (convolutional denoising autoencoder)."""
+
+from imgrestore.architectures.dae.model import DAEConfig, DenoisingAutoencoder
+from imgrestore.architectures.registry import ArchSpec, SizeRequirements, Tiling, register
+
+
+def _size_req(config: DAEConfig) -> SizeRequirements:
+    if config.latent_dim is not None:
+        return SizeRequirements(fixed=(config.image_size, config.image_size))
+    factor = config.stride ** len(config.filters)
+    return SizeRequirements(multiple_of=factor, minimum=factor)
+
+
+def _tiling(config: DAEConfig) -> Tiling:
+    return Tiling.FIXED_SIZE if config.latent_dim is not None else Tiling.TILED
+
+
+SPEC = register(
+    ArchSpec(
+        name="dae",
+        config=DAEConfig,
+        build=DenoisingAutoencoder,
+        task="denoise",
+        description="Convolutional denoising autoencoder (Conv3x3 32/64, LeakyReLU, BatchNorm, ConvTranspose decoder)",
+        size_req=_size_req,
+        tiling=_tiling,
+    )
+)
+
+__all__ = ["DAEConfig", "DenoisingAutoencoder", "SPEC"]

@@ -1,0 +1,99 @@
+"""Architectures register themselves here by name; everything else looks them up.
+
+An :class:`ArchSpec` is the whole contract between an architecture and the engines: how to build
+it from a typed config, what input sizes it accepts and whether it may be tiled. The tiling engine,
+the loaders and the tests read these declarations; nothing is special-cased by name.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import enum
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+import torch
+from torch import nn
+
+from imgrestore.errors import UnknownArchitectureError
+
+
+class Tiling(enum.Enum):
+    """How the tiling engine may feed a model."""
+
+    TILED = "tiled"  # any crop works: split large images into overlapping tiles
+    WHOLE_IMAGE = "whole_image"  # needs global context: always run on the whole image
+    FIXED_SIZE = "fixed_size"  # accepts exactly one input size: resize in and out
+
+
+@dataclass(frozen=True)
+class SizeRequirements:
+    """Input sizes a model accepts; the Restorer pads (or resizes) to satisfy them."""
+
+    multiple_of: int = 1
+    minimum: int = 1
+    fixed: tuple[int, int] | None = None  # (height, width) for FIXED_SIZE models
+
+    def padded(self, height: int, width: int) -> tuple[int, int]:
+        """Smallest accepted size that contains ``height`` x ``width``."""
+        if self.fixed is not None:
+            return self.fixed
+        def up(n: int) -> int:
+            n = max(n, self.minimum)
+            return -(-n // self.multiple_of) * self.multiple_of
+        return up(height), up(width)
+
+
+@dataclass(frozen=True)
+class ArchSpec:
+    """Everything the engines need to know about one architecture."""
+
+    name: str
+    config: type  # a frozen dataclass; its asdict() is stored in the weights metadata
+    build: Callable[[Any], nn.Module]
+    task: str
+    description: str
+    size_req: Callable[[Any], SizeRequirements] = lambda config: SizeRequirements()
+    tiling: Callable[[Any], Tiling] = lambda config: Tiling.TILED
+    channels: Callable[[Any], int] = lambda config: config.channels
+    dtypes: tuple[torch.dtype, ...] = (torch.float32, torch.bfloat16, torch.float16)
+    uses_noise_level: bool = False
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def make_config(self, values: dict[str, Any]) -> Any:
+        """Build the typed config from metadata, turning JSON lists back into tuples."""
+        known = {f.name: f for f in dataclasses.fields(self.config)}
+        unknown = set(values) - set(known)
+        if unknown:
+            raise UnknownArchitectureError(
+                f"architecture '{self.name}' has no config field(s) {sorted(unknown)}"
+            )
+        fixed = {k: tuple(v) if isinstance(v, list) else v for k, v in values.items()}
+        return self.config(**fixed)
+
+
+_REGISTRY: dict[str, ArchSpec] = {}
+
+
+def register(spec: ArchSpec) -> ArchSpec:
+    """Add an architecture; a second one with the same name is a programming error."""
+    if spec.name in _REGISTRY:
+        raise ValueError(f"architecture '{spec.name}' is registered twice")
+    _REGISTRY[spec.name] = spec
+    return spec
+
+
+def get_arch(name: str) -> ArchSpec:
+    """Look up an architecture by name, with the known names in the error."""
+    try:
+        return _REGISTRY[name]
+    except KeyError:
+        known = ", ".join(sorted(_REGISTRY)) or "none"
+        raise UnknownArchitectureError(
+            f"unknown architecture '{name}' (known: {known})"
+        ) from None
+
+
+def list_archs() -> list[str]:
+    """Names of all registered architectures, sorted."""
+    return sorted(_REGISTRY)

@@ -1,0 +1,33 @@
+"""Options shared by several commands, each declared once."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+ModelOpt = Annotated[
+    str,
+    typer.Option("--model", "-m", help="Bundled model name (see `imgrestore models`), 'auto' for the default "
+                 "gray or colour denoiser by image, or a path to a .safetensors file."),
+]
+DeviceOpt = Annotated[str, typer.Option("--device", help="auto | cpu | cuda | cuda:N | mps. auto picks a GPU when there is one.")]
+PrecisionOpt = Annotated[
+    str, typer.Option("--precision", help="fp32 | fp16 | bf16. A precision the device or model cannot run falls back to fp32 with a warning.")
+]
+TileOpt = Annotated[int, typer.Option("--tile", help="Tile size in pixels; 0 runs whole images. Peak memory follows tile x batch size.")]
+OverlapOpt = Annotated[int, typer.Option("--overlap", help="Overlap between tiles in pixels, blended with a feathered ramp.")]
+BatchSizeOpt = Annotated[int, typer.Option("--batch-size", min=1, help="Tiles per forward pass (tiles of several images share a batch).")]
+SeedOpt = Annotated[int, typer.Option("--seed", help="Random seed.")]
+OutDirOpt = Annotated[Path, typer.Option("--output", "-o", help="Output folder; the input folder tree is mirrored under it.")]
+RecursiveOpt = Annotated[bool, typer.Option("--recursive", "-r", help="Descend into subfolders of input folders.")]
+SuffixOpt = Annotated[str, typer.Option("--suffix", help="Text appended to each output file name, e.g. _clean.")]
+FormatOpt = Annotated[
+    Optional[str], typer.Option("--format", help="Output format png | jpg | tif | bmp | webp (default: same as the input).")
+]
+SkipExistingOpt = Annotated[bool, typer.Option("--skip-existing", help="Skip inputs whose output already exists (resume an interrupted job).")]
+DryRunOpt = Annotated[bool, typer.Option("--dry-run", help="List what would be written, write nothing.")]
+ReportOpt = Annotated[Optional[Path], typer.Option("--report", help="Write a JSON report: per file status, error, seconds, size, noise level.")]
+QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="Plain log lines instead of a live progress bar (automatic when stdout is not a terminal).")]
+InputsArg = Annotated[list[str], typer.Argument(help="Image files, folders or glob patterns (quote globs).", show_default=False)]

@@ -1,0 +1,89 @@
+"""One image path for every caller: pixels -> channel fit -> tiling engine -> Restorer -> post-filter.
+
+The folder engine, the Python API and evaluation all restore pixels through
+:func:`restore_pixels`, so there is one place where a gray image meets a colour model.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import torch
+
+from imgrestore.devices import resolve_device
+from imgrestore.postfilter import sharpen
+from imgrestore.restorer import Restorer
+from imgrestore.tiling import restore_images
+from imgrestore.weights import catalog
+
+
+@dataclass(frozen=True)
+class RestoreOptions:
+    """How to run a restorer over images (the CLI's tiling and post-filter flags)."""
+
+    tile: int = 512
+    overlap: int = 32
+    batch_size: int = 4
+    sharpen: bool = False
+    sharpen_amount: float = 1.0
+
+
+@dataclass
+class ModelChoice:
+    """A model name (or 'auto') resolved lazily to one Restorer per image channel count."""
+
+    name: str = catalog.AUTO
+    device: str = "auto"
+    precision: str = "fp32"
+    _loaded: dict[str, Restorer] = field(default_factory=dict, repr=False)
+
+    def name_for(self, channels: int) -> str:
+        return catalog.default_for(channels) if self.name == catalog.AUTO else self.name
+
+    def for_channels(self, channels: int) -> Restorer:
+        """The Restorer that handles images with ``channels`` channels (loaded once, then cached)."""
+        name = self.name_for(channels)
+        if name not in self._loaded:
+            self._loaded[name] = load_restorer(name, self.device, self.precision)
+        return self._loaded[name]
+
+
+def load_restorer(name_or_path: str, device: str = "auto", precision: str = "fp32") -> Restorer:
+    """Load a bundled restorer by name, or any imgrestore .safetensors file by path."""
+    path = catalog.resolve(name_or_path)
+    label = name_or_path if path.parent == catalog.BUNDLED_DIR else path.stem
+    return Restorer.from_file(path, resolve_device(device), precision, name=label)
+
+
+def _to_model_channels(pixels: np.ndarray, channels: int) -> list[torch.Tensor]:
+    """Image [H, W, C] -> the [C', H, W] tensors the model takes (a gray model sees each colour plane)."""
+    tensor = torch.from_numpy(np.ascontiguousarray(pixels.transpose(2, 0, 1)))
+    if tensor.shape[0] == channels:
+        return [tensor]
+    if channels == 3:  # gray image, colour model
+        return [tensor.expand(3, -1, -1).contiguous()]
+    return [plane[None] for plane in tensor]  # colour image, gray model: one plane at a time
+
+
+def _from_model_channels(parts: list[torch.Tensor], image_channels: int) -> np.ndarray:
+    merged = torch.cat(parts, dim=0)
+    if merged.shape[0] != image_channels:  # colour model output for a gray image
+        merged = merged.mean(dim=0, keepdim=True)
+    return merged.numpy().transpose(1, 2, 0).astype(np.float32)
+
+
+def restore_pixels(images: list[np.ndarray], restorer: Restorer, options: RestoreOptions = RestoreOptions()) -> list[np.ndarray]:
+    """Restore float32 [H, W, C] 0..1 images with one restorer; tiles of all images share batches."""
+    pieces = [_to_model_channels(img, restorer.channels) for img in images]
+    flat = [t for parts in pieces for t in parts]
+    restored = restore_images(flat, restorer, tile=options.tile, overlap=options.overlap,
+                              batch_size=options.batch_size, req=restorer.size_req, tiling=restorer.tiling)
+    outputs, start = [], 0
+    for img, parts in zip(images, pieces):
+        out = _from_model_channels(restored[start:start + len(parts)], img.shape[2])
+        start += len(parts)
+        if options.sharpen:
+            out = sharpen(out, options.sharpen_amount)
+        outputs.append(out)
+    return outputs

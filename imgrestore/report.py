@@ -1,0 +1,56 @@
+"""Per-file results of a batch run, the JSON report and the exit code scripts rely on."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from imgrestore.io.atomic import atomic_write_bytes
+
+OK, FAILED, SKIPPED, PLANNED = "ok", "failed", "skipped", "dry-run"
+
+
+@dataclass
+class FileResult:
+    """What happened to one input file."""
+
+    source: str
+    output: str
+    status: str = OK
+    error: str | None = None
+    seconds: float = 0.0
+    width: int | None = None
+    height: int | None = None
+    channels: int | None = None
+    bit_depth: int | None = None
+    input_bytes: int | None = None
+    output_bytes: int | None = None
+    model: str | None = None
+    noise_level: float | None = None  # sigma (0..255) given to the model; None for blind models
+    noise_estimate: float | None = None  # blind estimate of the input's sigma, for reference
+    notes: list[str] = field(default_factory=list)
+
+
+def exit_code(results: list[FileResult]) -> int:
+    """0 when nothing failed, 1 when at least one file failed."""
+    return 1 if any(r.status == FAILED for r in results) else 0
+
+
+def summary(results: list[FileResult]) -> dict[str, Any]:
+    counts = {status: sum(r.status == status for r in results) for status in (OK, FAILED, SKIPPED, PLANNED)}
+    return {"files": len(results), **counts, "seconds": round(sum(r.seconds for r in results), 3)}
+
+
+def write_report(path: Path, results: list[FileResult], command: dict[str, Any]) -> None:
+    """Write the JSON report atomically."""
+    payload = {
+        "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+        "command": command,
+        "summary": summary(results),
+        "files": [dataclasses.asdict(r) for r in results],
+    }
+    atomic_write_bytes(path, (json.dumps(payload, indent=2, default=str) + "\n").encode())

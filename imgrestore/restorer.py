@@ -1,0 +1,148 @@
+"""The Restorer: architecture + weights + metadata behind one call contract.
+
+``restorer(x)`` takes a float tensor [B, C, H, W] in 0..1 of any size, pads (or resizes) to what
+the architecture declares, runs in inference mode at the chosen precision, clamps to 0..1 and
+returns the same shape. The CLI, evaluation, training-time validation and the Python API all go
+through this class; training takes gradients through ``restorer.module``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+from typing import Any
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+from imgrestore.architectures import ArchSpec, SizeRequirements, Tiling, get_arch
+from imgrestore.devices import resolve_precision
+from imgrestore.errors import WeightsMismatchError
+from imgrestore.weights.format import WeightsMeta, read_meta, read_state_dict
+
+
+def check_fits(spec: ArchSpec, module: nn.Module, state_dict: dict[str, torch.Tensor], source: str) -> None:
+    """Raise one clear error if ``state_dict`` does not match the module's tensors exactly."""
+    expected = module.state_dict()
+    missing = sorted(set(expected) - set(state_dict))
+    unexpected = sorted(set(state_dict) - set(expected))
+    wrong = sorted(
+        k for k in set(expected) & set(state_dict) if tuple(expected[k].shape) != tuple(state_dict[k].shape)
+    )
+    if missing or unexpected or wrong:
+        parts = []
+        if missing:
+            parts.append(f"{len(missing)} missing (e.g. {missing[0]})")
+        if unexpected:
+            parts.append(f"{len(unexpected)} unexpected (e.g. {unexpected[0]})")
+        if wrong:
+            key = wrong[0]
+            parts.append(
+                f"{len(wrong)} of the wrong shape (e.g. {key}: file {tuple(state_dict[key].shape)}, "
+                f"'{spec.name}' expects {tuple(expected[key].shape)})"
+            )
+        raise WeightsMismatchError(f"{source}: tensors do not fit architecture '{spec.name}': " + "; ".join(parts))
+
+
+class Restorer:
+    """A ready-to-run restorer; build it with :meth:`from_file` or :func:`imgrestore.load_restorer`."""
+
+    def __init__(
+        self,
+        spec: ArchSpec,
+        config: Any,
+        module: nn.Module,
+        meta: WeightsMeta,
+        device: torch.device | str = "cpu",
+        precision: str = "fp32",
+        name: str = "",
+    ) -> None:
+        self.spec = spec
+        self.config = config
+        self.meta = meta
+        self.name = name or spec.name
+        self.device = torch.device(device)
+        self.dtype = resolve_precision(precision, self.device, spec.dtypes)
+        self.module = module.to(self.device).eval()
+        if self.device.type == "cpu":
+            self.module = self.module.to(memory_format=torch.channels_last)
+
+    # -- construction -------------------------------------------------------------------------
+    @classmethod
+    def from_file(cls, path: str | Path, device: torch.device | str = "cpu", precision: str = "fp32",
+                  name: str = "") -> "Restorer":
+        """Load a weights file written by :func:`imgrestore.weights.format.save`."""
+        path = Path(path)
+        meta = read_meta(path)
+        spec = get_arch(meta.arch)
+        config = spec.make_config(meta.config)
+        module = spec.build(config)
+        state = read_state_dict(path)
+        check_fits(spec, module, state, str(path))
+        module.load_state_dict(state)
+        return cls(spec, config, module, meta, device, precision, name or path.stem)
+
+    # -- declarations the engines read ---------------------------------------------------------
+    @property
+    def channels(self) -> int:
+        return self.spec.channels(self.config)
+
+    @property
+    def size_req(self) -> SizeRequirements:
+        return self.spec.size_req(self.config)
+
+    @property
+    def tiling(self) -> Tiling:
+        return self.spec.tiling(self.config)
+
+    @property
+    def parameter_count(self) -> int:
+        return sum(p.numel() for p in self.module.parameters())
+
+    # -- the call contract -----------------------------------------------------------------------
+    def __call__(self, x: torch.Tensor, noise_level: float | None = None) -> torch.Tensor:
+        """Restore a batch [B, C, H, W] of 0..1 floats; returns the same shape, clamped to 0..1."""
+        if x.ndim != 4 or x.shape[1] != self.channels:
+            raise ValueError(f"expected [B, {self.channels}, H, W], got {tuple(x.shape)}")
+        height, width = x.shape[-2:]
+        x = x.to(self.device, torch.float32)
+        req = self.size_req
+        if req.fixed is not None:
+            x_in = F.interpolate(x, size=req.fixed, mode="area") if (height, width) != req.fixed else x
+        else:
+            ph, pw = req.padded(height, width)
+            x_in = _reflect_pad(x, ph - height, pw - width)
+        with torch.inference_mode():
+            y = self.forward(x_in, noise_level)
+            if req.fixed is not None and (height, width) != req.fixed:
+                y = F.interpolate(y, size=(height, width), mode="bicubic", align_corners=False)
+            return y[..., :height, :width].clamp(0, 1)
+
+    def forward(self, x: torch.Tensor, noise_level: float | None = None) -> torch.Tensor:
+        """Run the module at the chosen precision; no padding, no gradient bookkeeping."""
+        if self.device.type == "cpu":
+            x = x.contiguous(memory_format=torch.channels_last)
+        use_autocast = self.dtype != torch.float32
+        with torch.autocast(self.device.type, dtype=self.dtype, enabled=use_autocast):
+            y = self.module(x)
+        return y.float()
+
+    def describe(self) -> dict[str, Any]:
+        """Facts shown by `imgrestore models NAME` and `weights-tools inspect`."""
+        return {
+            "name": self.name,
+            "arch": self.spec.name,
+            "config": dataclasses.asdict(self.config),
+            "parameters": self.parameter_count,
+            "size_req": dataclasses.asdict(self.size_req),
+            "tiling": self.tiling.value,
+        }
+
+
+def _reflect_pad(x: torch.Tensor, pad_h: int, pad_w: int) -> torch.Tensor:
+    """Pad bottom/right by mirroring; falls back to replicate when the image is too small to mirror."""
+    if pad_h == 0 and pad_w == 0:
+        return x
+    mode = "reflect" if pad_h < x.shape[-2] and pad_w < x.shape[-1] else "replicate"
+    return F.pad(x, (0, pad_w, 0, pad_h), mode=mode)

@@ -1,0 +1,93 @@
+"""The weights file: one ``.safetensors`` whose header metadata carries :class:`WeightsMeta` as JSON.
+
+safetensors metadata is a ``dict[str, str]`` read without loading any tensor, so listing models
+stays cheap and there is no sidecar file to drift out of sync.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import torch
+from safetensors import SafetensorError, safe_open
+from safetensors.torch import save_file
+
+from imgrestore.errors import WeightsError
+
+SCHEMA_VERSION = 1
+METADATA_KEY = "imgrestore"
+
+
+@dataclass(frozen=True)
+class WeightsMeta:
+    """What a restorer is: architecture + config, what it restores, how it was trained."""
+
+    arch: str
+    config: dict[str, Any]
+    task: str = "denoise"
+    domain: str = "photo"
+    channels: int = 3
+    noise_range: tuple[float, float] | None = None  # sigma on the 0..255 scale
+    training: dict[str, Any] = field(default_factory=dict)  # command, data, seed, steps, minutes
+    metrics: dict[str, Any] = field(default_factory=dict)
+    headline: str = ""  # one short metric line for `imgrestore models`
+    license: str = "MIT"
+    schema_version: int = SCHEMA_VERSION
+
+    def to_json(self) -> str:
+        return json.dumps(dataclasses.asdict(self), sort_keys=True)
+
+    @classmethod
+    def from_json(cls, text: str) -> "WeightsMeta":
+        data = json.loads(text)
+        known = {f.name for f in dataclasses.fields(cls)}
+        data = {k: v for k, v in data.items() if k in known}
+        if data.get("noise_range") is not None:
+            data["noise_range"] = tuple(data["noise_range"])
+        return cls(**data)
+
+
+def save(path: str | Path, state_dict: dict[str, torch.Tensor], meta: WeightsMeta) -> None:
+    """Write tensors and metadata atomically (a crash never leaves a half-written file)."""
+    from imgrestore.io.atomic import atomic_path
+
+    tensors = {k: v.detach().to("cpu").contiguous() for k, v in state_dict.items()}
+    with atomic_path(Path(path)) as tmp:
+        save_file(tensors, str(tmp), metadata={METADATA_KEY: meta.to_json()})
+
+
+def open_weights(path: Path):
+    """Open a safetensors file lazily; one clear error if it is missing or not safetensors."""
+    if not path.is_file():
+        raise WeightsError(f"{path}: no such weights file")
+    try:
+        return safe_open(str(path), framework="pt")
+    except (SafetensorError, OSError, ValueError) as exc:
+        raise WeightsError(f"{path}: not a readable .safetensors file ({exc})") from None
+
+
+def read_meta(path: str | Path) -> WeightsMeta:
+    """Read only the metadata header of a weights file."""
+    path = Path(path)
+    with open_weights(path) as handle:
+        text = (handle.metadata() or {}).get(METADATA_KEY)
+    if text is None:
+        raise WeightsError(
+            f"{path}: safetensors file without imgrestore metadata "
+            "(import foreign weights with `weights-tools convert IN OUT --arch NAME`)"
+        )
+    try:
+        return WeightsMeta.from_json(text)
+    except (json.JSONDecodeError, TypeError) as exc:
+        raise WeightsError(f"{path}: unreadable imgrestore metadata ({exc})") from None
+
+
+def read_state_dict(path: str | Path) -> dict[str, torch.Tensor]:
+    """Load every tensor of a weights file onto the CPU."""
+    path = Path(path)
+    with open_weights(path) as handle:
+        return {key: handle.get_tensor(key) for key in handle.keys()}

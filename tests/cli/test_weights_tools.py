@@ -1,0 +1,73 @@
+"""`weights-tools inspect | convert | verify`."""
+
+from __future__ import annotations
+
+import json
+import pickle
+
+import torch
+
+from helpers import run
+from imgrestore.restorer import Restorer
+from imgrestore.weights.format import read_state_dict
+from weights_tools.cli import main
+
+TINY_CONFIG = ["-c", "channels=3", "-c", "latent_dim=null", "-c", "filters=[4,8]", "-c", "stride=1",
+               "-c", "output=residual", "-c", "blocks_per_stage=0"]
+
+
+def test_convert_then_verify_round_trip(tmp_path, tiny_model, capsys):
+    state = read_state_dict(tiny_model)
+    pth = tmp_path / "foreign.pth"
+    torch.save({"state_dict": {f"module.{k}": v for k, v in state.items()}}, pth)  # DataParallel-style
+    out = tmp_path / "converted.safetensors"
+    code, stdout, err = run(main, capsys, "convert", str(pth), str(out), "--arch", "dae", *TINY_CONFIG)
+    assert code == 0, err
+    converted = read_state_dict(out)
+    assert set(converted) == set(state)
+    for key in state:
+        torch.testing.assert_close(converted[key], state[key])
+    code, stdout, _ = run(main, capsys, "verify", str(out))
+    assert code == 0 and stdout.startswith("ok")
+    x = torch.rand(1, 3, 24, 24)
+    torch.testing.assert_close(Restorer.from_file(out)(x), Restorer.from_file(tiny_model)(x))
+
+
+def test_convert_refuses_tensors_that_do_not_fit(tmp_path, tiny_model, capsys):
+    pth = tmp_path / "w.pth"
+    torch.save(read_state_dict(tiny_model), pth)
+    out = tmp_path / "bad.safetensors"
+    wrong = [a if a != "filters=[4,8]" else "filters=[4,16]" for a in TINY_CONFIG]
+    code, _, err = run(main, capsys, "convert", str(pth), str(out), "--arch", "dae", *wrong)
+    assert code == 2 and "do not fit" in err
+    assert not out.exists()
+
+
+class _Evil:
+    def __reduce__(self):
+        import os
+
+        return (os.system, ("echo pwned > /dev/null",))
+
+
+def test_convert_never_unpickles_code(tmp_path, capsys):
+    pth = tmp_path / "evil.pth"
+    pth.write_bytes(pickle.dumps({"state_dict": _Evil()}))
+    code, _, err = run(main, capsys, "convert", str(pth), str(tmp_path / "x.safetensors"), "--arch", "dae")
+    assert code == 2 and "cannot load safely" in err
+
+
+def test_inspect_shows_tensors_and_metadata(tiny_model, capsys):
+    code, out, _ = run(main, capsys, "inspect", str(tiny_model), "--json")
+    assert code == 0
+    data = json.loads(out)
+    assert data["metadata"]["arch"] == "dae"
+    assert data["metadata"]["training"]["command"].startswith("imgrestore train --arch dae")
+    assert data["elements"] == sum(t.numel() for t in read_state_dict(tiny_model).values())
+
+
+def test_verify_rejects_a_non_weights_file(tmp_path, capsys):
+    bad = tmp_path / "x.safetensors"
+    bad.write_bytes(b"garbage")
+    code, _, err = run(main, capsys, "verify", str(bad))
+    assert code == 2 and "not a readable .safetensors" in err

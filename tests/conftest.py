@@ -1,0 +1,49 @@
+"""Shared fixtures: tiny generated images, tiny models trained by the project's own `fit`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from factories import smooth_image, write_png
+
+SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+
+
+@pytest.fixture(scope="session")
+def shared_dir() -> Path:
+    """../shared beside the project; tests that need it skip with a reason when it is absent."""
+    if not (SHARED / "data").is_dir():
+        pytest.skip(f"{SHARED} is absent: reference data needed for this test")
+    return SHARED
+
+
+@pytest.fixture(scope="session")
+def train_folder(tmp_path_factory) -> Path:
+    folder = tmp_path_factory.mktemp("train")
+    for i in range(3):
+        write_png(folder / f"img{i}.png", smooth_image(48, 64, 3, seed=i))
+    return folder
+
+
+def _train_tiny(folder: Path, out: Path, channels: int) -> Path:
+    from imgrestore.training.loop import TrainConfig, fit
+
+    config = TrainConfig(
+        arch="dae", data=str(folder), out=str(out), steps=3, crop=16, batch=2, precision="fp32",
+        arch_config={"channels": channels, "latent_dim": None, "filters": [4, 8], "stride": 1,
+                     "output": "residual", "blocks_per_stage": 0},
+    )
+    return fit(config)
+
+
+@pytest.fixture(scope="session")
+def tiny_model(train_folder, tmp_path_factory) -> Path:
+    """A 3-channel tiny dae trained for 3 steps by the project's own training loop."""
+    return _train_tiny(train_folder, tmp_path_factory.mktemp("models") / "tiny-color.safetensors", 3)
+
+
+@pytest.fixture(scope="session")
+def tiny_gray_model(train_folder, tmp_path_factory) -> Path:
+    return _train_tiny(train_folder, tmp_path_factory.mktemp("models") / "tiny-gray.safetensors", 1)

@@ -1,0 +1,81 @@
+"""Every registered architecture: builds from a tiny config, honours its size declaration, round-trips."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+import torch
+
+from imgrestore.architectures import ArchSpec, get_arch, list_archs, register
+from imgrestore.errors import UnknownArchitectureError, WeightsMismatchError
+from imgrestore.restorer import Restorer
+from imgrestore.weights.format import WeightsMeta, save
+
+TINY = {"dae": {"channels": 3, "filters": [4, 8], "latent_dim": None}}
+
+
+@pytest.mark.parametrize("name", list_archs())
+def test_tiny_forward_and_size_requirements(name):
+    spec = get_arch(name)
+    config = spec.make_config(TINY[name])
+    restorer = Restorer(spec, config, spec.build(config), WeightsMeta(arch=name, config={}))
+    x = torch.rand(2, restorer.channels, 37, 29)  # deliberately not a multiple of anything
+    y = restorer(x)
+    assert y.shape == x.shape and 0 <= y.min() and y.max() <= 1
+
+
+@pytest.mark.parametrize("name", list_archs())
+def test_safetensors_round_trip_gives_identical_output(name, tmp_path):
+    spec = get_arch(name)
+    config = spec.make_config(TINY[name])
+    torch.manual_seed(0)
+    module = spec.build(config)
+    path = tmp_path / "w.safetensors"
+    save(path, module.state_dict(), WeightsMeta(arch=name, config=dataclasses.asdict(config)))
+    a = Restorer(spec, config, module, WeightsMeta(arch=name, config={}))
+    b = Restorer.from_file(path)
+    x = torch.rand(1, a.channels, 32, 32)
+    torch.testing.assert_close(a(x), b(x))
+
+
+def test_dense_latent_dae_declares_its_fixed_size():
+    spec = get_arch("dae")
+    config = spec.make_config({"channels": 1, "latent_dim": 16, "image_size": 28})
+    restorer = Restorer(spec, config, spec.build(config), WeightsMeta(arch="dae", config={}))
+    assert restorer.size_req.fixed == (28, 28)
+    assert restorer(torch.rand(1, 1, 56, 40)).shape == (1, 1, 56, 40)
+
+
+def test_duplicate_registration_is_an_error():
+    with pytest.raises(ValueError, match="twice"):
+        register(dataclasses.replace(get_arch("dae")))
+
+
+def test_unknown_architecture_lists_known_names():
+    with pytest.raises(UnknownArchitectureError, match="dae"):
+        get_arch("nope")
+
+
+def test_mismatched_tensors_give_one_clear_error(tmp_path):
+    spec = get_arch("dae")
+    small = spec.make_config(TINY["dae"])
+    big = dataclasses.replace(small, filters=(4, 16))
+    path = tmp_path / "w.safetensors"
+    save(path, spec.build(big).state_dict(), WeightsMeta(arch="dae", config=dataclasses.asdict(small)))
+    with pytest.raises(WeightsMismatchError, match="wrong shape"):
+        Restorer.from_file(path)
+
+
+def test_fp16_on_cpu_falls_back_with_a_warning(tiny_model):
+    with pytest.warns(UserWarning, match="fp16"):
+        restorer = Restorer.from_file(tiny_model, "cpu", "fp16")
+    assert restorer.dtype == torch.float32
+    assert restorer(torch.rand(1, 3, 16, 16)).dtype == torch.float32
+
+
+def test_bf16_runs_on_cpu_close_to_fp32(tiny_model):
+    x = torch.rand(1, 3, 32, 32)
+    full = Restorer.from_file(tiny_model, "cpu", "fp32")(x)
+    half = Restorer.from_file(tiny_model, "cpu", "bf16")(x)
+    assert (full - half).abs().max() < 0.05

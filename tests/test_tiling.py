@@ -1,0 +1,69 @@
+"""The tiling engine: seamless tiles, bounded model input, batching across images."""
+
+from __future__ import annotations
+
+import pytest
+import torch
+
+from imgrestore.architectures import SizeRequirements, Tiling
+from imgrestore.restorer import Restorer
+from imgrestore.tiling import restore_images, tile_grid
+
+
+def test_grid_covers_every_pixel_with_full_size_tiles():
+    boxes = tile_grid(300, 410, tile=96, overlap=16)
+    covered = torch.zeros(300, 410)
+    for b in boxes:
+        assert b.shape == (96, 96)
+        covered[b.y0:b.y1, b.x0:b.x1] += 1
+    assert covered.min() >= 1
+
+
+def test_tiled_equals_whole_image_with_a_real_model(tiny_model):
+    restorer = Restorer.from_file(tiny_model)
+    image = torch.rand(3, 150, 230, generator=torch.Generator().manual_seed(1))
+    whole = restorer(image[None])[0]
+    tiled = restore_images([image], restorer, tile=64, overlap=24, batch_size=3,
+                           req=restorer.size_req, tiling=restorer.tiling)[0]
+    assert (tiled - whole).abs().max().item() <= 1 / 255
+
+
+def test_model_input_bounded_by_tile_and_batch_not_image_size():
+    seen = []
+
+    def probe(batch: torch.Tensor) -> torch.Tensor:
+        seen.append(tuple(batch.shape))
+        return batch
+
+    for size in (200, 700):
+        restore_images([torch.rand(3, size, size)], probe, tile=128, overlap=16, batch_size=4)
+    assert max(s[0] for s in seen) <= 4
+    assert max(max(s[2], s[3]) for s in seen) <= 128
+
+
+def test_tiles_of_several_images_share_batches():
+    seen = []
+    images = [torch.rand(1, 40, 40) for _ in range(6)]
+    out = restore_images(images, lambda b: seen.append(b.shape[0]) or b, tile=64, overlap=8, batch_size=4)
+    assert seen == [4, 2]
+    for a, b in zip(images, out):
+        torch.testing.assert_close(a, b)
+
+
+def test_whole_image_models_are_never_tiled():
+    seen = []
+    restore_images([torch.rand(3, 300, 300)], lambda b: seen.append(tuple(b.shape)) or b, tile=64, overlap=8,
+                   tiling=Tiling.WHOLE_IMAGE)
+    assert seen == [(1, 3, 300, 300)]
+
+
+def test_tile_rounded_to_the_model_multiple():
+    seen = []
+    restore_images([torch.rand(3, 200, 200)], lambda b: seen.append(tuple(b.shape)) or b, tile=50, overlap=8,
+                   req=SizeRequirements(multiple_of=16))
+    assert all(s[2] % 16 == 0 and s[3] % 16 == 0 for s in seen)
+
+
+def test_overlap_too_large_is_refused():
+    with pytest.raises(ValueError, match="overlap"):
+        restore_images([torch.rand(1, 100, 100)], lambda b: b, tile=64, overlap=40)

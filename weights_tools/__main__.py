@@ -1,0 +1,5 @@
+"""`python -m weights_tools` runs the CLI."""
+
+from weights_tools.cli import main
+
+main()

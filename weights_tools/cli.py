@@ -1,0 +1,87 @@
+"""`weights-tools inspect | convert | verify`, thin commands over imgrestore's own loading code."""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from imgrestore.cli.train import parse_config
+
+app = typer.Typer(
+    name="weights-tools",
+    help="Inspect, convert (.pth -> .safetensors) and verify imgrestore weights files.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+
+@app.command()
+def inspect(
+    file: Annotated[Path, typer.Argument(help="A .safetensors weights file.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print the metadata and tensor list as JSON.")] = False,
+) -> None:
+    """Show tensors (name, shape, dtype), parameter count and metadata, without building the model."""
+    from imgrestore.weights.format import METADATA_KEY, open_weights
+
+    with open_weights(file) as handle:
+        raw_meta = (handle.metadata() or {}).get(METADATA_KEY)
+        tensors = {k: handle.get_slice(k) for k in handle.keys()}
+        rows = [(k, list(s.get_shape()), s.get_dtype()) for k, s in tensors.items()]
+    count = sum(math.prod(shape) for _, shape, _ in rows)
+    meta = json.loads(raw_meta) if raw_meta else None
+    if as_json:
+        typer.echo(json.dumps({"file": str(file), "tensors": [{"name": n, "shape": s, "dtype": d} for n, s, d in rows],
+                               "elements": count, "metadata": meta}, indent=2, ensure_ascii=False))
+        return
+    for name, shape, dtype in rows:
+        typer.echo(f"{name:50s} {str(tuple(shape)):22s} {dtype}")
+    typer.echo(f"{len(rows)} tensors, {count:,} elements")
+    typer.echo(json.dumps(meta, indent=2, ensure_ascii=False) if meta else "no imgrestore metadata")
+
+
+@app.command()
+def convert(
+    source: Annotated[Path, typer.Argument(help="Input .pth/.pt state dict (loaded with weights_only=True).")],
+    target: Annotated[Path, typer.Argument(help="Output .safetensors file.")],
+    arch: Annotated[str, typer.Option("--arch", help="Architecture the tensors belong to.")],
+    config: Annotated[Optional[list[str]], typer.Option("--config", "-c", help="Architecture setting KEY=VALUE, repeatable.")] = None,
+    domain: Annotated[str, typer.Option("--domain", help="Metadata: photo, digits, ...")] = "photo",
+    license: Annotated[str, typer.Option("--license", help="Metadata: the weights' licence.")] = "unknown",
+) -> None:
+    """Convert a .pth state dict to imgrestore .safetensors, checking it fits the architecture first."""
+    from imgrestore.weights.convert import convert as run_convert
+
+    if target.suffix != ".safetensors":
+        raise typer.BadParameter("TARGET must end in .safetensors")
+    meta = run_convert(source, target, arch, parse_config(config or []), {"domain": domain, "license": license})
+    typer.echo(f"wrote {target} ({meta.arch}, {meta.channels} channel(s))")
+
+
+@app.command()
+def verify(file: Annotated[Path, typer.Argument(help="A .safetensors weights file.")]) -> None:
+    """Load the file into its architecture and run one forward pass on a small input."""
+    import torch
+
+    from imgrestore.restorer import Restorer
+
+    restorer = Restorer.from_file(file)
+    req = restorer.size_req
+    size = req.fixed or req.padded(max(32, req.minimum), max(32, req.minimum))
+    x = torch.rand(1, restorer.channels, *size, generator=torch.Generator().manual_seed(0))
+    y = restorer(x)
+    if y.shape != x.shape or not torch.isfinite(y).all():
+        typer.echo(f"{file}: forward pass gave {tuple(y.shape)}, finite={bool(torch.isfinite(y).all())}", err=True)
+        raise typer.Exit(1)
+    typer.echo(f"ok: {file} ({restorer.spec.name}, {restorer.parameter_count:,} parameters, output {tuple(y.shape)})")
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run with imgrestore's error handling: one line and exit code 2 for user errors."""
+    from imgrestore.cli.app import run_app
+
+    return run_app(app, argv)
