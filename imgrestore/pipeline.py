@@ -14,7 +14,7 @@ import torch
 from imgrestore.devices import resolve_device
 from imgrestore.postfilter import sharpen
 from imgrestore.restorer import Restorer
-from imgrestore.tiling import restore_images
+from imgrestore.tiling import effective_tile, restore_images, tile_grid
 from imgrestore.weights import catalog
 
 
@@ -87,3 +87,28 @@ def restore_pixels(images: list[np.ndarray], restorer: Restorer, options: Restor
             out = sharpen(out, options.sharpen_amount)
         outputs.append(out)
     return outputs
+
+
+@dataclass
+class RestoreJob:
+    """The folder engine's restoring job: tiles of a group of images share forward passes."""
+
+    choice: ModelChoice
+    options: RestoreOptions
+
+    @property
+    def group_limit(self) -> int:
+        return self.options.batch_size
+
+    def cost(self, image) -> int:
+        """Number of tiles ``image`` makes for its restorer."""
+        restorer = self.choice.for_channels(image.channels)
+        tile = effective_tile(self.options.tile, restorer.size_req, restorer.tiling)
+        return len(tile_grid(image.height, image.width, tile, self.options.overlap))
+
+    def process(self, group: list) -> list:
+        restorer = self.choice.for_channels(group[0].image.channels)
+        outputs = restore_pixels([g.image.pixels for g in group], restorer, self.options)
+        for loaded in group:
+            loaded.result.model = restorer.name
+        return [g.image.with_pixels(pixels) for g, pixels in zip(group, outputs)]

@@ -20,6 +20,7 @@ class FileResult:
 
     source: str
     output: str
+    relative: str = ""  # path below the input root, mirrored under the output folder
     status: str = OK
     error: str | None = None
     seconds: float = 0.0
@@ -33,6 +34,7 @@ class FileResult:
     noise_level: float | None = None  # sigma (0..255) given to the model; None for blind models
     noise_estimate: float | None = None  # blind estimate of the input's sigma, for reference
     notes: list[str] = field(default_factory=list)
+    details: dict[str, Any] = field(default_factory=dict)  # command-specific: seed and operators for corrupt
 
 
 def exit_code(results: list[FileResult]) -> int:

@@ -96,3 +96,18 @@ def test_write_is_atomic_no_partial_file_left(tmp_path, monkeypatch):
     with pytest.raises(KeyboardInterrupt):
         write_image(tmp_path / "out" / "y.png", image)
     assert list((tmp_path / "out").iterdir()) == []
+
+
+def test_icc_and_exif_kept_in_16bit_png(tmp_path):
+    from PIL import ImageCms
+
+    icc = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
+    image = read_image(write_png(tmp_path / "deep.png", smooth_image(12, 12), bit_depth=16))
+    exif = PILImage.Exif()
+    exif[0x010F] = "camera-16"
+    tagged = type(image)(image.pixels, None, 16, exif.tobytes(), icc, "PNG")
+    write_image(tmp_path / "out.png", tagged)
+    back = read_image(tmp_path / "out.png")
+    assert back.bit_depth == 16 and back.icc == icc
+    with PILImage.open(tmp_path / "out.png") as pil:
+        assert pil.getexif().get(0x010F) == "camera-16"

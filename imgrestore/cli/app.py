@@ -10,17 +10,18 @@ import sys
 
 import typer
 
-from imgrestore.cli import denoise, models, train
+from imgrestore.cli import corrupt, denoise, models, train
 from imgrestore.errors import ImgrestoreError
 
 app = typer.Typer(
     name="imgrestore",
-    help="Restore damaged images in bulk with pretrained neural restorers (denoise, train, list models).",
+    help="Restore damaged images in bulk with pretrained neural restorers: denoise, corrupt (make degraded copies), train, models.",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
 )
 app.command("denoise")(denoise.denoise)
+app.command("corrupt")(corrupt.corrupt)
 app.command("train")(train.train)
 app.command("models")(models.models)
 

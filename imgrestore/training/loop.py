@@ -91,8 +91,9 @@ def validate(restorer: Restorer, images: list[torch.Tensor], sigmas=VAL_SIGMAS, 
     results: dict[str, float] = {}
     for sigma in sigmas:
         generator = torch.Generator().manual_seed(seed_for(seed, f"val-{sigma}"))
-        operator = GaussianNoise(sigma, sigma)
-        noisy = [quantize(operator.apply(img[None], operator.sample(1, generator), generator))[0] for img in images]
+        operator = GaussianNoise(sigma=(sigma, sigma))
+        noisy = [quantize(operator.apply(img[None], operator.sample(img[None], generator), generator))[0]
+                 for img in images]
         restored = restore_images(noisy, restorer, tile=256, overlap=16, batch_size=4,
                                   req=restorer.size_req, tiling=restorer.tiling)
         scores = [psnr(out.numpy(), clean.numpy()) for out, clean in zip(restored, images)]
@@ -150,7 +151,7 @@ def fit(config: TrainConfig, resume: bool = False, progress: Callable[[dict[str,
     val_images = load_folder(Path(config.val), channels) if config.val else []
     restorer = Restorer(spec, arch_config, module, _meta(config, arch_config, state, {}), "cpu", config.precision)
     module.train()
-    noise = GaussianNoise(*config.sigma)
+    noise = GaussianNoise(sigma=tuple(config.sigma))
     loss_fn = _loss_fn(config.loss)
     autocast = restorer.dtype != torch.float32
     log_path = run_dir / "log.jsonl"
@@ -170,7 +171,7 @@ def fit(config: TrainConfig, resume: bool = False, progress: Callable[[dict[str,
             for group in optimizer.param_groups:
                 group["lr"] = lr_at(state.step, config)
             clean = random_crops(train_images, config.batch, config.crop, generator)
-            noisy = quantize(noise.apply(clean, noise.sample(config.batch, generator), generator))
+            noisy = quantize(noise.apply(clean, noise.sample(clean, generator), generator))
             clean = clean.contiguous(memory_format=torch.channels_last)
             noisy = noisy.contiguous(memory_format=torch.channels_last)
             with torch.autocast("cpu", dtype=restorer.dtype, enabled=autocast):

@@ -71,7 +71,7 @@ def test_skip_existing_resumes(tmp_path, tiny_model, capsys):
     assert code == 0
     assert (out / "1.png").read_bytes() == b"already done"
     assert read_image(out / "0.png").width == 20 and read_image(out / "2.png").width == 20
-    assert "2 restored" in stdout and "1 skipped" in stdout
+    assert "2 written" in stdout and "1 skipped" in stdout
 
 
 def test_refuses_to_overwrite_inputs(tmp_path, tiny_model, capsys):

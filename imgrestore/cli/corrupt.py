@@ -1,0 +1,82 @@
+"""`imgrestore corrupt`: write degraded copies of images, reproducibly, with a manifest."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from imgrestore.cli.console import Console
+from imgrestore.cli.folder_job import exit_for, plan_batch, run_with_progress
+from imgrestore.cli.options import (
+    DryRunOpt, FormatOpt, QuietOpt, RecursiveOpt, ReportOpt, SeedOpt, SkipExistingOpt, SuffixOpt,
+)
+from imgrestore.errors import UsageError
+
+MANIFEST = "manifest.json"
+
+
+def corrupt(
+    inputs: Annotated[Optional[list[str]], typer.Argument(help="Image files, folders or glob patterns (quote globs).", show_default=False)] = None,
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Output folder; the input folder tree is mirrored under it.")] = None,
+    op: Annotated[Optional[list[str]], typer.Option("--op", help="Degradation spec, repeatable or chained with '+', e.g. gaussian:sigma=25+mask:lower-half.")] = None,
+    seed: SeedOpt = 0,
+    save_masks: Annotated[bool, typer.Option("--save-masks", help="Also write the mask of every masking step (white = missing).")] = False,
+    masks_dir: Annotated[Optional[Path], typer.Option("--masks-dir", help="Where --save-masks writes (default: OUTPUT_masks beside OUTPUT).")] = None,
+    list_ops: Annotated[bool, typer.Option("--list", help="Describe every operator and its settings, then exit.")] = False,
+    recursive: RecursiveOpt = False,
+    suffix: SuffixOpt = "",
+    fmt: FormatOpt = None,
+    skip_existing: SkipExistingOpt = False,
+    dry_run: DryRunOpt = False,
+    report: ReportOpt = None,
+    quiet: QuietOpt = False,
+) -> None:
+    """Write a degraded copy of every image (noise, blur, downsampling, masks, JPEG) plus manifest.json.
+
+    Each file's seed derives from --seed and its relative path, and manifest.json records the exact
+    operator chain, drawn parameters and seed of every output, so a run can be reproduced bit for bit.
+    """
+    from imgrestore.degradations import describe_operators, parse_chain
+    from imgrestore.degradations.job import CorruptJob
+
+    if list_ops:
+        Console().line(describe_operators())
+        return
+    if not inputs or output is None or not op:
+        raise UsageError("corrupt needs INPUTS, -o OUTPUT and at least one --op (see --list)")
+    chain = parse_chain(op)
+    items, plan = plan_batch(inputs, output, recursive=recursive, suffix=suffix, fmt=fmt,
+                             skip_existing=skip_existing, dry_run=dry_run)
+    if save_masks and not chain.makes_mask:
+        raise UsageError("--save-masks: the chain has no masking step")
+    mask_folder = (masks_dir or output.parent / f"{output.name}_masks") if save_masks else None
+    job = CorruptJob(chain=chain, seed=seed, masks_dir=mask_folder)
+    command = {"command": "corrupt", "inputs": inputs, "output": str(output), "chain": chain.spec(full=True), "seed": seed}
+    results = run_with_progress("corrupt", items, plan, job, quiet=quiet, report=report, command=command)
+    if not dry_run:
+        write_manifest(output / MANIFEST, chain.spec(full=True), seed, results)
+    exit_for(results)
+
+
+def write_manifest(path: Path, chain: str, seed: int, results: list) -> None:
+    """Record chain, seed and drawn parameters per output; entries of earlier runs into the same
+    folder (``--skip-existing``) are kept."""
+    from imgrestore.io.atomic import atomic_write_bytes
+    from imgrestore.report import OK
+
+    manifest = {"chain": chain, "seed": seed, "files": {}}
+    if path.exists():
+        try:
+            previous = json.loads(path.read_text())
+            if previous.get("chain") == chain and previous.get("seed") == seed:
+                manifest["files"] = previous.get("files", {})
+        except (OSError, json.JSONDecodeError):
+            pass
+    for result in results:
+        if result.status == OK:
+            key = Path(result.output).relative_to(path.parent).as_posix()
+            manifest["files"][key] = {"source": result.source, "relative": result.relative, **result.details}
+    atomic_write_bytes(path, (json.dumps(manifest, indent=2, sort_keys=True) + "\n").encode())

@@ -1,0 +1,153 @@
+"""Spec strings <-> operator chains, and the ``corrupt --list`` text.
+
+Grammar: operators joined by ``+``; each is ``name`` or ``name:key=value,key=value``; masks are
+``mask:kind[,key=value...]``. A value ``lo..hi`` is a range drawn per image. Examples::
+
+    gaussian:sigma=25
+    gaussian:sigma=0..50
+    mask:lower-half+saltpepper:amount=0.1
+    downsample:factor=4,back=true+gaussian:sigma=10
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import types
+import typing
+from dataclasses import dataclass, field
+from typing import Any
+
+import torch
+
+from imgrestore.degradations.base import Operator, format_value, operators
+from imgrestore.errors import ImgrestoreError, SpecError
+
+_TRUE, _FALSE = {"true", "yes", "1", "on"}, {"false", "no", "0", "off"}
+
+
+def _parse_number(text: str, kind: type, where: str) -> Any:
+    try:
+        return kind(text) if kind is not int else int(float(text)) if float(text).is_integer() else int(text)
+    except ValueError:
+        raise SpecError(f"{where}: '{text}' is not a{'n integer' if kind is int else ' number'}") from None
+
+
+def _parse_value(text: str, hint: Any, where: str) -> Any:
+    origin, args = typing.get_origin(hint), typing.get_args(hint)
+    if origin is tuple:  # a range lo..hi, or one value
+        low, sep, high = text.partition("..")
+        low_value = _parse_number(low, float, where)
+        return (low_value, _parse_number(high, float, where) if sep else low_value)
+    if origin in (typing.Union, types.UnionType):
+        inner = [a for a in args if a is not type(None)][0]
+        return None if text.lower() in {"none", "null", ""} else _parse_value(text, inner, where)
+    if hint is bool:
+        if text.lower() in _TRUE:
+            return True
+        if text.lower() in _FALSE:
+            return False
+        raise SpecError(f"{where}: '{text}' is not true or false")
+    if hint in (int, float):
+        return _parse_number(text, hint, where)
+    return text
+
+
+def parse_operator(text: str) -> Operator:
+    """One operator from ``name[:key=value,...]`` (or ``mask:kind[,key=value...]``)."""
+    text = text.strip()
+    head, _, rest = text.partition(":")
+    items = [item.strip() for item in rest.split(",") if item.strip()] if rest else []
+    name = head.strip().lower()
+    if name == "mask":
+        if not items or "=" in items[0]:
+            kinds = ", ".join(n.split(":", 1)[1] for n in operators() if n.startswith("mask:"))
+            raise SpecError(f"'{text}': say which mask, e.g. mask:lower-half (kinds: {kinds})")
+        name = f"mask:{items.pop(0).lower()}"
+    registry = operators()
+    if name not in registry:
+        raise SpecError(f"unknown degradation '{name}' in '{text}' (see `imgrestore corrupt --list`; known: "
+                        f"{', '.join(sorted(registry))})")
+    cls = registry[name]
+    hints = typing.get_type_hints(cls)
+    fields = {f.name for f in dataclasses.fields(cls)}
+    values: dict[str, Any] = {}
+    for item in items:
+        key, sep, value = item.partition("=")
+        key = key.strip().replace("-", "_")
+        if not sep:
+            raise SpecError(f"'{item}' in '{text}': expected key=value")
+        if key not in fields:
+            raise SpecError(f"{name} has no setting '{key}' (settings: {', '.join(sorted(fields))})")
+        values[key] = _parse_value(value.strip(), hints[key], f"{name}.{key}")
+    try:
+        return cls(**values)
+    except ImgrestoreError:
+        raise
+    except (TypeError, ValueError) as exc:
+        raise SpecError(f"{name}: {exc}") from None
+
+
+@dataclass(frozen=True)
+class Degraded:
+    """The result of a chain on a batch: images, the drawn parameters per operator, the union mask."""
+
+    images: torch.Tensor
+    params: list[dict[str, torch.Tensor]]
+    mask: torch.Tensor | None
+
+    def record(self, index: int, chain: "Chain") -> list[dict[str, Any]]:
+        """JSON-ready parameters drawn for image ``index`` (masks left out: they are saved as files)."""
+        out = []
+        for op, params in zip(chain.ops, self.params):
+            drawn = {k: float(v[index]) for k, v in params.items() if k != "mask"}
+            out.append({"op": op.spec(full=True), **({"drawn": drawn} if drawn else {})})
+        return out
+
+
+@dataclass(frozen=True)
+class Chain:
+    """Operators applied in order, all drawing from one explicit generator."""
+
+    ops: tuple[Operator, ...] = field(default_factory=tuple)
+
+    @property
+    def makes_mask(self) -> bool:
+        return any(op.makes_mask for op in self.ops)
+
+    def spec(self, full: bool = False) -> str:
+        """The chain as a spec string; ``full`` spells out every setting (what manifests record)."""
+        return "+".join(op.spec(full) for op in self.ops)
+
+    def __call__(self, x: torch.Tensor, generator: torch.Generator) -> Degraded:
+        params, mask = [], None
+        for op in self.ops:
+            drawn = op.sample(x, generator)
+            x = op.apply(x, drawn, generator)
+            if "mask" in drawn:
+                mask = drawn["mask"] if mask is None else torch.maximum(mask, drawn["mask"])
+            params.append(drawn)
+        return Degraded(x, params, mask)
+
+
+def parse_chain(specs: str | list[str]) -> Chain:
+    """A chain from one spec string (``a+b``) or several (repeated ``--op``)."""
+    texts = [specs] if isinstance(specs, str) else list(specs)
+    parts = [part for text in texts for part in text.split("+") if part.strip()]
+    if not parts:
+        raise SpecError("empty degradation spec (e.g. gaussian:sigma=25)")
+    return Chain(tuple(parse_operator(part) for part in parts))
+
+
+def describe_operators() -> str:
+    """The `imgrestore corrupt --list` text: every operator, its purpose and its settings."""
+    lines = []
+    for name, cls in sorted(operators().items()):
+        doc = " ".join((cls.__doc__ or "").split())
+        lines.append(f"{name}\n    {doc}")
+        for f in dataclasses.fields(cls):
+            lines.append(f"    {f.name} = {format_value(f.default)}: "
+                         f"{f.metadata.get('help', '')}")
+        lines.append("")
+    lines.append("Chain operators with '+' or repeated --op; ranges lo..hi are drawn per image. "
+                 "Example: mask:lower-half+saltpepper:amount=0.1")
+    return "\n".join(lines)

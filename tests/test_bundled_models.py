@@ -1,0 +1,46 @@
+"""The bundled default denoisers: present, documented, trained by `imgrestore train`, and useful."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import imgrestore
+from helpers import run
+from imgrestore.cli.app import main
+from imgrestore.evaluation.metrics import psnr
+from imgrestore.io.image import read_image
+from imgrestore.weights import catalog
+from imgrestore.weights.format import read_meta
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+
+
+@pytest.mark.parametrize("name", sorted(set(catalog.DEFAULTS.values())))
+def test_default_models_are_bundled_with_training_provenance(name):
+    meta = read_meta(catalog.resolve(name))
+    assert meta.training["command"].startswith("imgrestore train")
+    assert meta.training["data"].endswith("photos/train")
+    assert meta.metrics["val_psnr"]["psnr_sigma25"] > 20
+    assert meta.noise_range == (0.0, 50.0)
+
+
+def test_models_command_lists_the_defaults(capsys):
+    code, out, _ = run(main, capsys, "models", "--json")
+    assert code == 0
+    names = {row["name"] for row in json.loads(out)}
+    assert {"dae-photo-color (default)", "dae-photo-gray (default)"} <= names
+    code, out, _ = run(main, capsys, "models", "dae-photo-gray")
+    assert code == 0 and json.loads(out)["channels"] == 1
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in (EXAMPLES / "noisy").glob("*.png")))
+def test_default_model_improves_the_bundled_examples(name):
+    noisy = read_image(EXAMPLES / "noisy" / name)
+    clean = read_image(EXAMPLES / "clean" / name)
+    restored = imgrestore.restore_array(np.round(noisy.pixels * 255).astype(np.uint8), device="cpu")
+    gain = psnr(restored / 255.0, clean.pixels) - psnr(noisy.pixels, clean.pixels)
+    assert gain > 2.0, f"{name}: only {gain:.2f} dB better than the noisy input"
