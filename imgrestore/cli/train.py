@@ -13,18 +13,13 @@ from imgrestore.cli.options import PrecisionOpt, SeedOpt
 from imgrestore.errors import UsageError
 
 
-def parse_range(text: str) -> tuple[float, float]:
-    """'25' -> (25, 25); '0..50' -> (0, 50)."""
-    try:
-        if ".." in text:
-            low, high = (float(part) for part in text.split("..", 1))
-        else:
-            low = high = float(text)
-    except ValueError:
-        raise UsageError(f"--sigma {text}: expected a number or a range like 0..50") from None
-    if not 0 <= low <= high:
-        raise UsageError(f"--sigma {text}: expected 0 <= low <= high")
-    return low, high
+def degrade_spec(degrade: str | None, sigma: str | None) -> str:
+    """The training degradation: --degrade as given, or --sigma X as shorthand for gaussian:sigma=X."""
+    if degrade and sigma:
+        raise UsageError("give --degrade or --sigma, not both (--sigma X means --degrade gaussian:sigma=X)")
+    if sigma:
+        return f"gaussian:sigma={sigma}"
+    return degrade or "gaussian:sigma=0..50"
 
 
 def parse_config(items: list[str]) -> dict:
@@ -47,7 +42,8 @@ def train(
     arch: Annotated[str, typer.Option("--arch", help="Architecture name (see `imgrestore models --archs`).")] = "dae",
     config: Annotated[Optional[list[str]], typer.Option("--config", "-c", help="Architecture setting KEY=VALUE, repeatable, e.g. -c channels=3 -c latent_dim=null.")] = None,
     val: Annotated[Optional[Path], typer.Option("--val", help="Folder of clean validation images (PSNR at sigma 15/25/50).")] = None,
-    sigma: Annotated[str, typer.Option("--sigma", help="Gaussian noise sigma on the 0..255 scale, a value or a range drawn per crop: 0..50.")] = "0..50",
+    degrade: Annotated[Optional[str], typer.Option("--degrade", help="Degradation spec applied on the fly (see `imgrestore corrupt --list`). [default: gaussian:sigma=0..50]")] = None,
+    sigma: Annotated[Optional[str], typer.Option("--sigma", help="Shorthand for --degrade gaussian:sigma=SIGMA (0..255 scale; a range lo..hi is drawn per crop).")] = None,
     crop: Annotated[int, typer.Option("--crop", min=8, help="Training crop size in pixels.")] = 96,
     batch: Annotated[int, typer.Option("--batch", min=1, help="Crops per step.")] = 8,
     steps: Annotated[int, typer.Option("--steps", min=1, help="Optimizer steps; the cosine schedule spans all of them.")] = 2000,
@@ -62,12 +58,12 @@ def train(
     precision: PrecisionOpt = "bf16",
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Plain log lines instead of a live display.")] = False,
 ) -> None:
-    """Train a restorer on clean images with Gaussian noise added on the fly, then export it."""
+    """Train a restorer on clean images degraded on the fly, validate, checkpoint, then export it."""
     from imgrestore.training.loop import TrainConfig, fit
 
     run = TrainConfig(
         arch=arch, arch_config=parse_config(config or []), data=str(data), out=str(output),
-        val=str(val) if val else None, sigma=parse_range(sigma), crop=crop, batch=batch, steps=steps, lr=lr,
+        val=str(val) if val else None, degrade=degrade_spec(degrade, sigma), crop=crop, batch=batch, steps=steps, lr=lr,
         loss=loss, seed=seed, precision=precision, checkpoint_every=checkpoint_every, val_every=val_every,
         workdir=str(workdir) if workdir else "", domain=domain,
     )

@@ -1,6 +1,7 @@
 """The training loop: one engine for every architecture.
 
-``fit(TrainConfig)`` trains on random crops of clean images with noise drawn on the fly,
+``fit(TrainConfig)`` trains on random crops of clean images degraded on the fly by the shared
+operators (``--degrade`` spec),
 validates through the same :class:`~imgrestore.restorer.Restorer` path the CLI uses, keeps the
 best weights by validation PSNR, checkpoints regularly (and on Ctrl-C) so ``resume`` continues
 the same schedule, and exports a safetensors file whose metadata records how it was made.
@@ -22,7 +23,7 @@ import torch
 from torch import nn
 
 from imgrestore.architectures import get_arch
-from imgrestore.degradations.base import quantize, seed_for
+from imgrestore.degradations import Chain, parse_chain, quantize, seed_for
 from imgrestore.degradations.noise import GaussianNoise
 from imgrestore.errors import UsageError
 from imgrestore.evaluation.metrics import psnr
@@ -43,7 +44,7 @@ class TrainConfig:
     data: str
     out: str
     val: str | None = None
-    sigma: tuple[float, float] = (0.0, 50.0)
+    degrade: str = "gaussian:sigma=0..50"  # a spec of the shared degradation operators
     crop: int = 96
     batch: int = 8
     steps: int = 2000
@@ -86,31 +87,46 @@ def _loss_fn(name: str) -> Callable[[torch.Tensor, torch.Tensor], torch.Tensor]:
     raise UsageError(f"--loss {name}: expected l1 or mse")
 
 
-def validate(restorer: Restorer, images: list[torch.Tensor], sigmas=VAL_SIGMAS, seed: int = 0) -> dict[str, float]:
-    """Mean PSNR per sigma on noisy (8-bit quantised) copies of ``images``, through the tiling engine."""
+def validation_chains(degrade: str) -> dict[str, Chain]:
+    """What validation measures: PSNR at sigma 15/25/50 for a Gaussian denoiser, else the training chain."""
+    chain = parse_chain(degrade)
+    if len(chain.ops) == 1 and isinstance(chain.ops[0], GaussianNoise) and chain.ops[0].coef is None:
+        return {f"psnr_sigma{int(s)}": Chain((GaussianNoise(sigma=(s, s)),)) for s in VAL_SIGMAS}
+    return {"psnr": chain}
+
+
+def validate(restorer: Restorer, images: list[torch.Tensor], chains: dict[str, Chain], seed: int = 0) -> dict[str, float]:
+    """Mean PSNR per chain on degraded (8-bit quantised) copies of ``images``, through the tiling engine."""
     results: dict[str, float] = {}
-    for sigma in sigmas:
-        generator = torch.Generator().manual_seed(seed_for(seed, f"val-{sigma}"))
-        operator = GaussianNoise(sigma=(sigma, sigma))
-        noisy = [quantize(operator.apply(img[None], operator.sample(img[None], generator), generator))[0]
-                 for img in images]
-        restored = restore_images(noisy, restorer, tile=256, overlap=16, batch_size=4,
+    for key, chain in chains.items():
+        generator = torch.Generator().manual_seed(seed_for(seed, f"val-{key}"))
+        degraded = [quantize(chain(img[None], generator).images)[0] for img in images]
+        restored = restore_images(degraded, restorer, tile=256, overlap=16, batch_size=4,
                                   req=restorer.size_req, tiling=restorer.tiling)
         scores = [psnr(out.numpy(), clean.numpy()) for out, clean in zip(restored, images)]
-        results[f"psnr_sigma{int(sigma)}"] = float(np.mean(scores))
+        results[key] = float(np.mean(scores))
     return results
+
+
+def noise_range(chain: Chain) -> tuple[float, float] | None:
+    """The Gaussian sigma range a chain trains on (recorded in the metadata), if it has one."""
+    for op in chain.ops:
+        if isinstance(op, GaussianNoise):
+            return (op.coef * 255, op.coef * 255) if op.coef is not None else tuple(op.sigma)
+    return None
 
 
 def _meta(config: TrainConfig, arch_config: Any, state: TrainState, metrics: dict[str, float]) -> WeightsMeta:
     spec = get_arch(config.arch)
-    headline = ", ".join(f"σ{k.split('sigma')[-1]} {v:.2f} dB" for k, v in metrics.items()) if metrics else ""
+    headline = ", ".join(f"{k.replace('psnr_sigma', 'σ').replace('psnr', 'PSNR')} {v:.2f} dB"
+                         for k, v in metrics.items())
     return WeightsMeta(
         arch=config.arch,
         config=dataclasses.asdict(arch_config),
         task=spec.task,
         domain=config.domain,
         channels=spec.channels(arch_config),
-        noise_range=tuple(config.sigma),
+        noise_range=noise_range(parse_chain(config.degrade)),
         training={
             "command": command_line(config),
             "data": config.data,
@@ -151,7 +167,8 @@ def fit(config: TrainConfig, resume: bool = False, progress: Callable[[dict[str,
     val_images = load_folder(Path(config.val), channels) if config.val else []
     restorer = Restorer(spec, arch_config, module, _meta(config, arch_config, state, {}), "cpu", config.precision)
     module.train()
-    noise = GaussianNoise(sigma=tuple(config.sigma))
+    chain = parse_chain(config.degrade)
+    val_chains = validation_chains(config.degrade)
     loss_fn = _loss_fn(config.loss)
     autocast = restorer.dtype != torch.float32
     log_path = run_dir / "log.jsonl"
@@ -171,7 +188,10 @@ def fit(config: TrainConfig, resume: bool = False, progress: Callable[[dict[str,
             for group in optimizer.param_groups:
                 group["lr"] = lr_at(state.step, config)
             clean = random_crops(train_images, config.batch, config.crop, generator)
-            noisy = quantize(noise.apply(clean, noise.sample(clean, generator), generator))
+            noisy = quantize(chain(clean, generator).images)
+            if noisy.shape != clean.shape:
+                raise UsageError(f"--degrade {config.degrade}: training needs degradations that keep the size "
+                                 "(use downsample:back=true)")
             clean = clean.contiguous(memory_format=torch.channels_last)
             noisy = noisy.contiguous(memory_format=torch.channels_last)
             with torch.autocast("cpu", dtype=restorer.dtype, enabled=autocast):
@@ -191,7 +211,7 @@ def fit(config: TrainConfig, resume: bool = False, progress: Callable[[dict[str,
                 window = []
             if val_images and (state.step % config.val_every == 0 or state.step == config.steps):
                 module.eval()
-                metrics = validate(restorer, val_images)
+                metrics = validate(restorer, val_images, val_chains)
                 module.train()
                 record.setdefault("step", state.step)
                 record.update(metrics)
@@ -222,16 +242,25 @@ def fit(config: TrainConfig, resume: bool = False, progress: Callable[[dict[str,
     return out
 
 
+def _config_value(value: Any) -> str:
+    """A -c value as typed on the command line: JSON, except plain strings that JSON would not read back."""
+    if isinstance(value, str):
+        try:
+            json.loads(value)
+        except json.JSONDecodeError:
+            return value
+    return json.dumps(value, separators=(",", ":"))
+
+
 def command_line(config: TrainConfig) -> str:
     """The full `imgrestore train` command, defaults included, that reproduces ``config``."""
     args = ["imgrestore", "train", "--arch", config.arch]
     for key, value in config.arch_config.items():
-        args += ["-c", f"{key}={json.dumps(value, separators=(',', ':'))}"]
+        args += ["-c", f"{key}={_config_value(value)}"]
     args += ["--data", config.data]
     if config.val:
         args += ["--val", config.val]
-    low, high = config.sigma
-    args += ["--sigma", f"{low:g}..{high:g}", "--crop", str(config.crop), "--batch", str(config.batch),
+    args += ["--degrade", config.degrade, "--crop", str(config.crop), "--batch", str(config.batch),
              "--steps", str(config.steps), "--lr", f"{config.lr:g}", "--loss", config.loss, "--seed", str(config.seed),
              "--precision", config.precision, "--val-every", str(config.val_every), "--domain", config.domain,
              "-o", config.out]

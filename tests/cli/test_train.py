@@ -38,3 +38,20 @@ def test_resume_without_checkpoint_is_a_usage_error(train_folder, tmp_path, caps
     code, _, err = run(main, capsys, "train", "--data", str(train_folder), "-o", str(tmp_path / "x.safetensors"),
                        "--resume", *ARGS)
     assert code == 2 and "no checkpoint" in err
+
+
+def test_train_with_a_degradation_spec(train_folder, tmp_path, capsys):
+    out = tmp_path / "inpaint.safetensors"
+    code, _, err = run(main, capsys, "train", "--data", str(train_folder), "-o", str(out), "--steps", "2",
+                       "--degrade", "mask:lower-half+saltpepper:amount=0.1", "--val", str(train_folder),
+                       "--val-every", "2", *ARGS)
+    assert code == 0, err
+    meta = read_meta(out)
+    assert set(meta.metrics["val_psnr"]) == {"psnr"} and meta.noise_range is None
+    assert "--degrade mask:lower-half+saltpepper:amount=0.1 " in meta.training["command"]
+
+
+def test_size_changing_degradation_is_refused_for_training(train_folder, tmp_path, capsys):
+    code, _, err = run(main, capsys, "train", "--data", str(train_folder), "-o", str(tmp_path / "x.safetensors"),
+                       "--steps", "1", "--degrade", "downsample:factor=2", *ARGS)
+    assert code == 2 and "back=true" in err
