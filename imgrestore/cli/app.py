@@ -10,12 +10,12 @@ import sys
 
 import typer
 
-from imgrestore.cli import corrupt, denoise, models, train
+from imgrestore.cli import corrupt, denoise, eval, models, train
 from imgrestore.errors import ImgrestoreError
 
 app = typer.Typer(
     name="imgrestore",
-    help="Restore damaged images in bulk with pretrained neural restorers: denoise, corrupt (make degraded copies), train, models.",
+    help="Restore damaged images in bulk with pretrained neural restorers: denoise, corrupt (make degraded copies), train, eval, models.",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
@@ -23,6 +23,7 @@ app = typer.Typer(
 app.command("denoise")(denoise.denoise)
 app.command("corrupt")(corrupt.corrupt)
 app.command("train")(train.train)
+app.command("eval")(eval.evaluate)
 app.command("models")(models.models)
 
 

@@ -31,3 +31,12 @@ def ssim(restored: np.ndarray, clean: np.ndarray) -> float:
     a = np.asarray(restored, np.float64)
     b = np.asarray(clean, np.float64)
     return float(structural_similarity(a, b, data_range=1.0, channel_axis=2 if a.ndim == 3 else None))
+
+
+def ssim_available() -> bool:
+    """Whether the optional SSIM dependency (scikit-image) is installed."""
+    try:
+        import skimage.metrics  # noqa: F401
+    except ImportError:
+        return False
+    return True
