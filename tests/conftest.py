@@ -32,7 +32,7 @@ def _train_tiny(folder: Path, out: Path, channels: int) -> Path:
 
     config = TrainConfig(
         arch="dae", data=str(folder), out=str(out), steps=3, crop=16, batch=2, precision="fp32",
-        arch_config={"channels": channels, "latent_dim": None, "filters": [4, 8], "stride": 1,
+        device="cpu", arch_config={"channels": channels, "latent_dim": None, "filters": [4, 8], "stride": 1,
                      "output": "residual", "blocks_per_stage": 0},
     )
     return fit(config)

@@ -9,7 +9,7 @@ from typing import Annotated, Optional
 import typer
 
 from imgrestore.cli.console import Console
-from imgrestore.cli.options import PrecisionOpt, SeedOpt
+from imgrestore.cli.options import DeviceOpt, PrecisionOpt, SeedOpt
 from imgrestore.errors import UsageError
 
 
@@ -20,6 +20,19 @@ def degrade_spec(degrade: str | None, sigma: str | None) -> str:
     if sigma:
         return f"gaussian:sigma={sigma}"
     return degrade or "gaussian:sigma=0..50"
+
+
+def parse_subset(text: str | None, flag: str) -> tuple[int, int] | None:
+    """'0:7500' -> (0, 7500)."""
+    if text is None:
+        return None
+    try:
+        start, end = (int(part) for part in text.split(":"))
+    except ValueError:
+        raise UsageError(f"{flag} {text}: expected START:END, e.g. 0:7500") from None
+    if not 0 <= start < end:
+        raise UsageError(f"{flag} {text}: expected 0 <= START < END")
+    return start, end
 
 
 def parse_config(items: list[str]) -> dict:
@@ -37,11 +50,14 @@ def parse_config(items: list[str]) -> dict:
 
 
 def train(
-    data: Annotated[Path, typer.Option("--data", help="Folder of clean training images (searched recursively).")],
     output: Annotated[Path, typer.Option("--output", "-o", help="Where to write the trained .safetensors.")],
+    data: Annotated[Optional[str], typer.Option("--data", help="Clean training images: a folder (searched recursively), or an .npz / IDX file of digits such as MNIST.")] = None,
+    pairs: Annotated[Optional[str], typer.Option("--pairs", help="Paired folders DEGRADED_DIR:CLEAN_DIR matched by relative path (no on-the-fly degradation).")] = None,
+    subset: Annotated[Optional[str], typer.Option("--subset", help="Use images START:END of --data/--pairs (sorted order), e.g. 0:7500.")] = None,
     arch: Annotated[str, typer.Option("--arch", help="Architecture name (see `imgrestore models --archs`).")] = "dae",
     config: Annotated[Optional[list[str]], typer.Option("--config", "-c", help="Architecture setting KEY=VALUE, repeatable, e.g. -c channels=3 -c latent_dim=null.")] = None,
-    val: Annotated[Optional[Path], typer.Option("--val", help="Folder of clean validation images (PSNR at sigma 15/25/50).")] = None,
+    val: Annotated[Optional[str], typer.Option("--val", help="Validation images: a folder, an .npz/IDX file, or DEGRADED_DIR:CLEAN_DIR. A Gaussian denoiser is scored at sigma 15/25/50, anything else with the --degrade chain.")] = None,
+    val_subset: Annotated[Optional[str], typer.Option("--val-subset", help="Use images START:END of --val, e.g. 7500:10000.")] = None,
     degrade: Annotated[Optional[str], typer.Option("--degrade", help="Degradation spec applied on the fly (see `imgrestore corrupt --list`). [default: gaussian:sigma=0..50]")] = None,
     sigma: Annotated[Optional[str], typer.Option("--sigma", help="Shorthand for --degrade gaussian:sigma=SIGMA (0..255 scale; a range lo..hi is drawn per crop).")] = None,
     crop: Annotated[int, typer.Option("--crop", min=8, help="Training crop size in pixels.")] = 96,
@@ -50,20 +66,27 @@ def train(
     lr: Annotated[float, typer.Option("--lr", help="Peak learning rate (Adam).")] = 1e-3,
     loss: Annotated[str, typer.Option("--loss", help="l1 | mse.")] = "l1",
     domain: Annotated[str, typer.Option("--domain", help="Recorded in the metadata: photo, digits, ...")] = "photo",
+    augment: Annotated[bool, typer.Option("--augment/--no-augment", help="Random flips and rotations of the crops (turn off for digits and text).")] = True,
     checkpoint_every: Annotated[int, typer.Option("--checkpoint-every", min=1, help="Steps between checkpoints.")] = 250,
     val_every: Annotated[int, typer.Option("--val-every", min=1, help="Steps between validations.")] = 500,
     workdir: Annotated[Optional[Path], typer.Option("--workdir", help="Checkpoints and logs (default: OUTPUT with .run).")] = None,
     resume: Annotated[bool, typer.Option("--resume", help="Continue from the checkpoint in the work folder.")] = False,
     seed: SeedOpt = 0,
+    device: DeviceOpt = "auto",
     precision: PrecisionOpt = "bf16",
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Plain log lines instead of a live display.")] = False,
 ) -> None:
     """Train a restorer on clean images degraded on the fly, validate, checkpoint, then export it."""
     from imgrestore.training.loop import TrainConfig, fit
 
+    if (data is None) == (pairs is None):
+        raise UsageError("give exactly one of --data (clean images) or --pairs DEGRADED_DIR:CLEAN_DIR")
+    if pairs is not None and ":" not in pairs:
+        raise UsageError(f"--pairs {pairs}: expected DEGRADED_DIR:CLEAN_DIR")
     run = TrainConfig(
-        arch=arch, arch_config=parse_config(config or []), data=str(data), out=str(output),
-        val=str(val) if val else None, degrade=degrade_spec(degrade, sigma), crop=crop, batch=batch, steps=steps, lr=lr,
+        arch=arch, arch_config=parse_config(config or []), data=data or pairs, out=str(output),
+        val=val, subset=parse_subset(subset, "--subset"), val_subset=parse_subset(val_subset, "--val-subset"),
+        augment=augment, device=device, degrade=degrade_spec(degrade, sigma), crop=crop, batch=batch, steps=steps, lr=lr,
         loss=loss, seed=seed, precision=precision, checkpoint_every=checkpoint_every, val_every=val_every,
         workdir=str(workdir) if workdir else "", domain=domain,
     )

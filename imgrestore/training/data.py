@@ -1,8 +1,15 @@
-"""Training data: clean images in memory, random crops with flips/rotations, noise on the fly."""
+"""Training data: images in memory, random crops with flips/rotations.
+
+Sources: a folder of clean images (degraded on the fly by the training chain), a pair of folders
+``degraded_dir:clean_dir`` matched by relative path, or digit arrays (an ``.npz`` with an
+``images`` array, such as MNIST, or an IDX ``*-ubyte`` file, optionally gzipped).
+"""
 
 from __future__ import annotations
 
+import gzip
 import warnings
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -50,15 +57,104 @@ def dihedral(x: torch.Tensor, k: int) -> torch.Tensor:
     return torch.rot90(x, k % 4, dims=(-2, -1))
 
 
-def random_crops(images: list[torch.Tensor], count: int, size: int, generator: torch.Generator) -> torch.Tensor:
-    """``count`` random ``size`` x ``size`` crops, each randomly flipped/rotated: [count, C, size, size]."""
+def random_crops(images: list[torch.Tensor], count: int, size: int, generator: torch.Generator,
+                 augment: bool = True, partners: list[torch.Tensor] | None = None):
+    """``count`` random ``size`` x ``size`` crops [count, C, size, size], randomly flipped/rotated
+    with ``augment``. With ``partners`` (degraded twins of ``images``), the same crops of both are
+    returned as (partner crops, image crops)."""
     picks = torch.randint(len(images), (count,), generator=generator).tolist()
-    crops = []
+    crops, twins = [], []
     for index in picks:
         image = images[index]
         h, w = image.shape[-2:]
         y = int(torch.randint(h - size + 1, (1,), generator=generator))
         x = int(torch.randint(w - size + 1, (1,), generator=generator))
-        k = int(torch.randint(8, (1,), generator=generator))
+        k = int(torch.randint(8, (1,), generator=generator)) if augment else 0
         crops.append(dihedral(image[:, y:y + size, x:x + size], k))
+        if partners is not None:
+            twins.append(dihedral(partners[index][:, y:y + size, x:x + size], k))
+    if partners is not None:
+        return torch.stack(twins), torch.stack(crops)
     return torch.stack(crops)
+
+
+@dataclass
+class TrainingSet:
+    """Clean images, and their degraded twins when the data comes in pairs."""
+
+    clean: list[torch.Tensor]
+    degraded: list[torch.Tensor] | None = None
+
+    @property
+    def paired(self) -> bool:
+        return self.degraded is not None
+
+    def smallest_side(self) -> int:
+        return min(min(t.shape[-2:]) for t in self.clean)
+
+
+def _select(items: list, subset: tuple[int, int] | None) -> list:
+    return items[subset[0]:subset[1]] if subset else items
+
+
+def read_idx(path: Path) -> np.ndarray:
+    """An IDX array (MNIST's ``*-ubyte`` format), optionally gzipped."""
+    data = (gzip.open if path.suffix == ".gz" else open)(path, "rb").read()
+    if len(data) < 4 or data[0] != 0 or data[1] != 0 or data[2] != 0x08:
+        raise UsageError(f"{path}: not an unsigned-byte IDX file")
+    dims = data[3]
+    shape = tuple(int.from_bytes(data[4 + 4 * i: 8 + 4 * i], "big") for i in range(dims))
+    return np.frombuffer(data, np.uint8, offset=4 + 4 * dims).reshape(shape)
+
+
+def load_arrays(path: Path) -> np.ndarray:
+    """Images from an ``.npz`` (array ``images``, or its only array) or an IDX file: uint8 [N, H, W(, C)]."""
+    if path.suffix == ".npz":
+        with np.load(path, allow_pickle=False) as archive:
+            key = "images" if "images" in archive.files else archive.files[0]
+            return archive[key]
+    return read_idx(path)
+
+
+def load_dataset(source: str, channels: int, subset: tuple[int, int] | None = None, min_size: int = 0) -> TrainingSet:
+    """Load ``source``: a folder, ``degraded_dir:clean_dir``, or an ``.npz`` / IDX file of images."""
+    path = Path(source)
+    if ":" in source and not path.exists():
+        degraded_dir, clean_dir = (Path(p) for p in source.split(":", 1))
+        return _load_pairs(degraded_dir, clean_dir, channels, subset)
+    if path.is_file():
+        arrays = load_arrays(path)
+        if arrays.ndim == 3:
+            arrays = arrays[..., None]
+        scale = 65535.0 if arrays.dtype == np.uint16 else 255.0 if arrays.dtype == np.uint8 else 1.0
+        images = [
+            torch.from_numpy(np.ascontiguousarray(to_channels(a.astype(np.float32) / scale, channels).transpose(2, 0, 1)))
+            for a in _select(list(arrays), subset)
+        ]
+        if not images:
+            raise UsageError(f"{source}: no images in the selected range")
+        return TrainingSet(images)
+    if not path.is_dir():
+        raise UsageError(f"{source}: no such folder or file")
+    return TrainingSet(_select(load_folder(path, channels, min_size), subset))
+
+
+def _load_pairs(degraded_dir: Path, clean_dir: Path, channels: int, subset: tuple[int, int] | None) -> TrainingSet:
+    for folder in (degraded_dir, clean_dir):
+        if not folder.is_dir():
+            raise UsageError(f"--pairs: {folder} is not a folder")
+    clean, degraded = [], []
+    for item in _select(find_images([str(clean_dir)], recursive=True), subset):
+        twin = degraded_dir / item.relative
+        if not twin.exists():
+            warnings.warn(f"no degraded twin for {item.relative}: skipped", stacklevel=2)
+            continue
+        a = to_channels(read_image(item.source).pixels, channels)
+        b = to_channels(read_image(twin).pixels, channels)
+        if a.shape != b.shape:
+            raise UsageError(f"--pairs: {item.relative} has different sizes in the two folders")
+        clean.append(torch.from_numpy(np.ascontiguousarray(a.transpose(2, 0, 1))))
+        degraded.append(torch.from_numpy(np.ascontiguousarray(b.transpose(2, 0, 1))))
+    if not clean:
+        raise UsageError(f"--pairs: no file of {clean_dir} has a twin in {degraded_dir}")
+    return TrainingSet(clean, degraded)

@@ -25,12 +25,15 @@ from torch import nn
 from imgrestore.architectures import get_arch
 from imgrestore.degradations import Chain, parse_chain, quantize, seed_for
 from imgrestore.degradations.noise import GaussianNoise
+from imgrestore.devices import resolve_device
 from imgrestore.errors import UsageError
 from imgrestore.evaluation.metrics import psnr
 from imgrestore.restorer import Restorer
 from imgrestore.tiling import restore_images
-from imgrestore.training.data import load_folder, random_crops
-from imgrestore.weights.format import WeightsMeta, save
+from imgrestore.training import distributed
+from imgrestore.training.data import TrainingSet, load_dataset, random_crops
+from imgrestore.training.logs import append_jsonl, write_csv, write_curve
+from imgrestore.weights.format import WeightsMeta, read_meta, read_state_dict, save
 
 VAL_SIGMAS = (15.0, 25.0, 50.0)
 
@@ -51,11 +54,15 @@ class TrainConfig:
     lr: float = 1e-3
     loss: str = "l1"
     seed: int = 0
+    device: str = "auto"
     precision: str = "bf16"
     checkpoint_every: int = 250
     val_every: int = 500
     workdir: str = ""
     domain: str = "photo"
+    augment: bool = True  # random flips/rotations (off for digits: a flipped 2 is no digit)
+    subset: tuple[int, int] | None = None  # [start, end) of the training images, e.g. MNIST's first 7500
+    val_subset: tuple[int, int] | None = None
 
     @property
     def run_dir(self) -> Path:
@@ -95,16 +102,20 @@ def validation_chains(degrade: str) -> dict[str, Chain]:
     return {"psnr": chain}
 
 
-def validate(restorer: Restorer, images: list[torch.Tensor], chains: dict[str, Chain], seed: int = 0) -> dict[str, float]:
-    """Mean PSNR per chain on degraded (8-bit quantised) copies of ``images``, through the tiling engine."""
+def validate(restorer: Restorer, val: TrainingSet, chains: dict[str, Chain], seed: int = 0) -> dict[str, float]:
+    """Mean PSNR on the validation set through the tiling engine: degraded by each chain (8-bit
+    quantised, as on disk), or the given degraded twins for paired data."""
+    def run(key: str, degraded: list[torch.Tensor]) -> float:
+        restored = restore_images(degraded, restorer, tile=256, overlap=16, batch_size=16,
+                                  req=restorer.size_req, tiling=restorer.tiling)
+        return float(np.mean([psnr(out.numpy(), clean.numpy()) for out, clean in zip(restored, val.clean)]))
+
+    if val.degraded is not None:
+        return {"psnr": run("psnr", val.degraded)}
     results: dict[str, float] = {}
     for key, chain in chains.items():
         generator = torch.Generator().manual_seed(seed_for(seed, f"val-{key}"))
-        degraded = [quantize(chain(img[None], generator).images)[0] for img in images]
-        restored = restore_images(degraded, restorer, tile=256, overlap=16, batch_size=4,
-                                  req=restorer.size_req, tiling=restorer.tiling)
-        scores = [psnr(out.numpy(), clean.numpy()) for out, clean in zip(restored, images)]
-        results[key] = float(np.mean(scores))
+        results[key] = run(key, [quantize(chain(img[None], generator).images)[0] for img in val.clean])
     return results
 
 
@@ -142,103 +153,161 @@ def _meta(config: TrainConfig, arch_config: Any, state: TrainState, metrics: dic
     )
 
 
-def fit(config: TrainConfig, resume: bool = False, progress: Callable[[dict[str, Any]], None] | None = None) -> Path:
-    """Train per ``config``; returns the exported weights path."""
-    spec = get_arch(config.arch)
-    arch_config = spec.make_config(config.arch_config)
-    torch.manual_seed(config.seed)
-    module = spec.build(arch_config)
-    optimizer = torch.optim.Adam(module.parameters(), lr=config.lr)
-    state = TrainState()
-    run_dir = config.run_dir
-    run_dir.mkdir(parents=True, exist_ok=True)
-    checkpoint = run_dir / "last.pt"
-    generator = torch.Generator().manual_seed(config.seed)
-    if resume:
-        if not checkpoint.exists():
-            raise UsageError(f"--resume: no checkpoint at {checkpoint}")
-        saved = torch.load(checkpoint, weights_only=True)  # only tensors and plain containers
-        module.load_state_dict(saved["model"])
-        optimizer.load_state_dict(saved["optimizer"])
-        generator.set_state(saved["generator"])
-        state = TrainState(**saved["state"])
-    channels = spec.channels(arch_config)
-    train_images = load_folder(Path(config.data), channels, min_size=config.crop)
-    val_images = load_folder(Path(config.val), channels) if config.val else []
-    restorer = Restorer(spec, arch_config, module, _meta(config, arch_config, state, {}), "cpu", config.precision)
-    module.train()
-    chain = parse_chain(config.degrade)
-    val_chains = validation_chains(config.degrade)
-    loss_fn = _loss_fn(config.loss)
-    autocast = restorer.dtype != torch.float32
-    log_path = run_dir / "log.jsonl"
-    best_path = run_dir / "best.safetensors"
+class _Run:
+    """The mutable parts of one training run: module, optimizer, data, state, files."""
 
-    def save_checkpoint() -> None:
-        payload = {"model": module.state_dict(), "optimizer": optimizer.state_dict(),
-                   "generator": generator.get_state(), "state": dataclasses.asdict(state)}
-        tmp = checkpoint.with_suffix(".tmp")
+    def __init__(self, config: TrainConfig, resume: bool) -> None:
+        self.config = config
+        self.spec = get_arch(config.arch)
+        self.arch_config = self.spec.make_config(config.arch_config)
+        self.context = distributed.setup(resolve_device(config.device))
+        torch.manual_seed(config.seed)  # identical initial weights on every rank
+        self.module = self.spec.build(self.arch_config)
+        self.state = TrainState()
+        self.run_dir = config.run_dir
+        self.checkpoint = self.run_dir / "last.pt"
+        self.best_path = self.run_dir / "best.safetensors"
+        self.optimizer = torch.optim.Adam(self.module.parameters(), lr=config.lr)
+        if resume:
+            self._load_checkpoint()
+        elif self.context.is_main:
+            self.run_dir.mkdir(parents=True, exist_ok=True)
+            (self.run_dir / "log.jsonl").unlink(missing_ok=True)
+        # each rank draws its own crops; re-derived on resume, so a resumed run is reproducible too
+        self.generator = torch.Generator().manual_seed(
+            seed_for(config.seed, f"rank{self.context.rank}:step{self.state.step}"))
+        channels = self.spec.channels(self.arch_config)
+        self.data = load_dataset(config.data, channels, config.subset, min_size=config.crop)
+        if self.data.smallest_side() < config.crop:
+            raise UsageError(f"--crop {config.crop} is larger than the training images ({self.data.smallest_side()} px)")
+        self.val = load_dataset(config.val, channels, config.val_subset) if config.val and self.context.is_main else None
+        self.restorer = Restorer(self.spec, self.arch_config, self.module, _meta(config, self.arch_config, self.state, {}),
+                                 self.context.device, config.precision)
+        self.trainable = distributed.wrap(self.module, self.context)
+        self.module.train()
+        self.chain = parse_chain(config.degrade)
+        self.val_chains = validation_chains(config.degrade)
+        self.loss_fn = _loss_fn(config.loss)
+        self.scaler = torch.amp.GradScaler(enabled=self.restorer.dtype == torch.float16)
+
+    def _load_checkpoint(self) -> None:
+        if not self.checkpoint.exists():
+            raise UsageError(f"--resume: no checkpoint at {self.checkpoint}")
+        saved = torch.load(self.checkpoint, map_location="cpu", weights_only=True)  # tensors and plain containers only
+        self.module.load_state_dict(saved["model"])
+        self.optimizer.load_state_dict(saved["optimizer"])
+        self.state = TrainState(**saved["state"])
+        if self.context.is_main:  # drop log lines written after the checkpoint: they will be redone
+            self.state.history = [r for r in self.state.history if r["step"] <= self.state.step]
+            (self.run_dir / "log.jsonl").write_text("".join(json.dumps(r) + "\n" for r in self.state.history))
+
+    def save_checkpoint(self) -> None:
+        if not self.context.is_main:
+            return
+        payload = {"model": self.module.state_dict(), "optimizer": self.optimizer.state_dict(),
+                   "state": dataclasses.asdict(self.state)}
+        tmp = self.checkpoint.with_suffix(".tmp")
         torch.save(payload, tmp)
-        tmp.replace(checkpoint)
+        tmp.replace(self.checkpoint)
 
-    started = time.monotonic() - state.seconds
-    window: list[float] = []
-    try:
-        while state.step < config.steps:
-            for group in optimizer.param_groups:
-                group["lr"] = lr_at(state.step, config)
-            clean = random_crops(train_images, config.batch, config.crop, generator)
-            noisy = quantize(chain(clean, generator).images)
-            if noisy.shape != clean.shape:
+    def batch(self) -> tuple[torch.Tensor, torch.Tensor]:
+        """(degraded, clean) crops for one step, on the training device, channels-last."""
+        config = self.config
+        if self.data.paired:
+            degraded, clean = random_crops(self.data.clean, config.batch, config.crop, self.generator,
+                                           config.augment, partners=self.data.degraded)
+        else:
+            clean = random_crops(self.data.clean, config.batch, config.crop, self.generator, config.augment)
+            degraded = quantize(self.chain(clean, self.generator).images)
+            if degraded.shape != clean.shape:
                 raise UsageError(f"--degrade {config.degrade}: training needs degradations that keep the size "
                                  "(use downsample:back=true)")
-            clean = clean.contiguous(memory_format=torch.channels_last)
-            noisy = noisy.contiguous(memory_format=torch.channels_last)
-            with torch.autocast("cpu", dtype=restorer.dtype, enabled=autocast):
-                output = module(noisy)
-            loss = loss_fn(output.float(), clean)
-            optimizer.zero_grad(set_to_none=True)
-            loss.backward()
-            nn.utils.clip_grad_norm_(module.parameters(), 1.0)
-            optimizer.step()
-            state.step += 1
-            state.seconds = time.monotonic() - started
-            window.append(loss.item())
+        device = self.context.device
+        return (degraded.to(device).contiguous(memory_format=torch.channels_last),
+                clean.to(device).contiguous(memory_format=torch.channels_last))
+
+    def step(self) -> float:
+        """One optimisation step; returns the loss."""
+        for group in self.optimizer.param_groups:
+            group["lr"] = lr_at(self.state.step, self.config)
+        degraded, clean = self.batch()
+        dtype = self.restorer.dtype
+        with torch.autocast(self.context.device.type, dtype=dtype, enabled=dtype != torch.float32):
+            output = self.trainable(degraded)
+        loss = self.loss_fn(output.float(), clean)
+        self.optimizer.zero_grad(set_to_none=True)
+        self.scaler.scale(loss).backward()
+        self.scaler.unscale_(self.optimizer)
+        nn.utils.clip_grad_norm_(self.module.parameters(), 1.0)
+        self.scaler.step(self.optimizer)
+        self.scaler.update()
+        self.state.step += 1
+        return loss.item()
+
+    def validate_and_keep_best(self) -> dict[str, float]:
+        self.module.eval()
+        metrics = validate(self.restorer, self.val, self.val_chains)
+        self.module.train()
+        mean = float(np.mean(list(metrics.values())))
+        if mean > self.state.best_psnr:
+            self.state.best_psnr = mean
+            save(self.best_path, self.module.state_dict(), _meta(self.config, self.arch_config, self.state, metrics))
+        return metrics
+
+    def log(self, record: dict[str, Any]) -> None:
+        self.state.history.append(record)
+        append_jsonl(self.run_dir / "log.jsonl", record)
+        if any(k.startswith("psnr") for k in record) or self.state.step == self.config.steps:
+            write_csv(self.run_dir / "log.csv", self.state.history)
+            write_curve(self.run_dir / "curve.png", self.state.history)
+
+    def export(self) -> Path:
+        """Write the output file: the best validated weights, else the last ones."""
+        out = Path(self.config.out)
+        totals = {"minutes_total": round(self.state.seconds / 60, 1), "steps_total": self.state.step,
+                  "processes": self.context.world_size}
+        if self.best_path.exists():
+            best = read_meta(self.best_path)
+            save(out, read_state_dict(self.best_path), dataclasses.replace(best, training={**best.training, **totals}))
+        else:
+            meta = _meta(self.config, self.arch_config, self.state, {})
+            save(out, self.module.state_dict(), dataclasses.replace(meta, training={**meta.training, **totals}))
+        return out
+
+
+def fit(config: TrainConfig, resume: bool = False, progress: Callable[[dict[str, Any]], None] | None = None) -> Path:
+    """Train per ``config`` (on one process, or several under torchrun); returns the exported weights path."""
+    run = _Run(config, resume)
+    main = run.context.is_main
+    started = time.monotonic() - run.state.seconds
+    window: list[float] = []
+    try:
+        while run.state.step < config.steps:
+            window.append(run.step())
+            run.state.seconds = time.monotonic() - started
+            step, last = run.state.step, run.state.step == config.steps
+            if not main:
+                continue
             record: dict[str, Any] = {}
-            if state.step % 50 == 0 or state.step == config.steps:
-                record = {"step": state.step, "loss": float(np.mean(window)), "lr": lr_at(state.step - 1, config),
-                          "minutes": round(state.seconds / 60, 2)}
+            if step % 50 == 0 or last:
+                record = {"step": step, "loss": float(np.mean(window)), "lr": lr_at(step - 1, config),
+                          "minutes": round(run.state.seconds / 60, 2)}
                 window = []
-            if val_images and (state.step % config.val_every == 0 or state.step == config.steps):
-                module.eval()
-                metrics = validate(restorer, val_images, val_chains)
-                module.train()
-                record.setdefault("step", state.step)
-                record.update(metrics)
-                mean = float(np.mean(list(metrics.values())))
-                if mean > state.best_psnr:
-                    state.best_psnr = mean
-                    save(best_path, module.state_dict(), _meta(config, arch_config, state, metrics))
+            if run.val is not None and (step % config.val_every == 0 or last):
+                record = {"step": step, **record, **run.validate_and_keep_best()}
             if record:
-                state.history.append(record)
-                with log_path.open("a") as handle:
-                    handle.write(json.dumps(record) + "\n")
+                run.log(record)
                 if progress:
                     progress(record)
-            if state.step % config.checkpoint_every == 0:
-                save_checkpoint()
+            if step % config.checkpoint_every == 0:
+                run.save_checkpoint()
     except KeyboardInterrupt:
-        save_checkpoint()
+        run.save_checkpoint()
         raise
-    save_checkpoint()
-    out = Path(config.out)
-    if best_path.exists():
-        from imgrestore.weights.format import read_meta, read_state_dict
-        best_meta = read_meta(best_path)
-        save(out, read_state_dict(best_path), dataclasses.replace(best_meta, training={**best_meta.training,
-             "minutes_total": round(state.seconds / 60, 1), "steps_total": state.step}))
-    else:
-        save(out, module.state_dict(), _meta(config, arch_config, state, {}))
+    run.save_checkpoint()
+    out = run.export() if main else Path(config.out)
+    distributed.barrier(run.context)
+    distributed.teardown(run.context)
     return out
 
 
@@ -257,11 +326,18 @@ def command_line(config: TrainConfig) -> str:
     args = ["imgrestore", "train", "--arch", config.arch]
     for key, value in config.arch_config.items():
         args += ["-c", f"{key}={_config_value(value)}"]
-    args += ["--data", config.data]
+    is_pairs = ":" in config.data and not Path(config.data).exists()
+    args += ["--pairs" if is_pairs else "--data", config.data]
     if config.val:
         args += ["--val", config.val]
     args += ["--degrade", config.degrade, "--crop", str(config.crop), "--batch", str(config.batch),
              "--steps", str(config.steps), "--lr", f"{config.lr:g}", "--loss", config.loss, "--seed", str(config.seed),
-             "--precision", config.precision, "--val-every", str(config.val_every), "--domain", config.domain,
-             "-o", config.out]
+             "--device", config.device, "--precision", config.precision, "--val-every", str(config.val_every), "--domain", config.domain]
+    if not config.augment:
+        args.append("--no-augment")
+    if config.subset:
+        args += ["--subset", f"{config.subset[0]}:{config.subset[1]}"]
+    if config.val_subset:
+        args += ["--val-subset", f"{config.val_subset[0]}:{config.val_subset[1]}"]
+    args += ["-o", config.out]
     return " ".join(shlex.quote(a) for a in args)

@@ -55,3 +55,74 @@ def test_size_changing_degradation_is_refused_for_training(train_folder, tmp_pat
     code, _, err = run(main, capsys, "train", "--data", str(train_folder), "-o", str(tmp_path / "x.safetensors"),
                        "--steps", "1", "--degrade", "downsample:factor=2", *ARGS)
     assert code == 2 and "back=true" in err
+
+
+def test_paired_folders_mnist_npz_and_idx(tmp_path, capsys):
+    import gzip
+
+    import numpy as np
+
+    from factories import smooth_image, write_png
+
+    clean, bad = tmp_path / "clean", tmp_path / "bad"
+    for i in range(2):
+        pixels = smooth_image(24, 24, 3, seed=i)
+        write_png(clean / f"{i}.png", pixels)
+        write_png(bad / f"{i}.png", np.clip(pixels + 0.1, 0, 1))
+    out = tmp_path / "paired.safetensors"
+    code, _, err = run(main, capsys, "train", "--pairs", f"{bad}:{clean}", "--val", f"{bad}:{clean}", "-o", str(out),
+                       "--steps", "2", "--val-every", "2", *ARGS)
+    assert code == 0, err
+    assert "--pairs" in read_meta(out).training["command"]
+    assert (tmp_path / "paired.run" / "log.csv").exists() and (tmp_path / "paired.run" / "curve.png").exists()
+
+    digits = (np.random.default_rng(0).random((20, 28, 28)) * 255).astype(np.uint8)
+    np.savez(tmp_path / "digits.npz", images=digits, labels=np.arange(20) % 10)
+    header = bytes([0, 0, 8, 3]) + b"".join(n.to_bytes(4, "big") for n in digits.shape)
+    (tmp_path / "digits-idx3-ubyte.gz").write_bytes(gzip.compress(header + digits.tobytes()))
+    gray = [a if a != "channels=3" else "channels=1" for a in ARGS]
+    for source in ("digits.npz", "digits-idx3-ubyte.gz"):
+        out = tmp_path / f"{source}.safetensors"
+        code, _, err = run(main, capsys, "train", "--data", str(tmp_path / source), "--subset", "0:15",
+                           "--val", str(tmp_path / "digits.npz"), "--val-subset", "15:20", "--no-augment",
+                           "--degrade", "mask:lower-half", "--domain", "digits", "-o", str(out), "--steps", "2",
+                           "--val-every", "2", *[a if a != "16" else "28" for a in gray])
+        assert code == 0, err
+        meta = read_meta(out)
+        assert meta.domain == "digits" and "--subset 0:15" in meta.training["command"]
+        assert "--no-augment" in meta.training["command"]
+
+
+def test_ctrl_c_checkpoints_and_resume_continues(train_folder, tmp_path):
+    import pytest
+
+    from imgrestore.training.loop import TrainConfig, fit
+
+    config = TrainConfig(arch="dae", data=str(train_folder), out=str(tmp_path / "m.safetensors"), steps=100, crop=16,
+                         batch=2, precision="fp32", device="cpu", checkpoint_every=1000,
+                         arch_config={"channels": 3, "latent_dim": None, "filters": [4, 8], "stride": 1})
+
+    def interrupt(record):
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        fit(config, progress=interrupt)  # first record comes at step 50
+    import torch
+
+    assert torch.load(tmp_path / "m.run" / "last.pt", weights_only=True)["state"]["step"] == 50
+    fit(config, resume=True)
+    assert read_meta(tmp_path / "m.safetensors").training["steps_total"] == 100
+
+
+def test_ddp_two_cpu_processes_under_torchrun(train_folder, tmp_path):
+    import subprocess
+    import sys
+
+    out = tmp_path / "ddp.safetensors"
+    command = [sys.executable, "-m", "torch.distributed.run", "--standalone", "--nproc_per_node", "2",
+               "-m", "imgrestore", "train", "--data", str(train_folder), "-o", str(out), "--steps", "3",
+               "--device", "cpu", *ARGS]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]
+    training = read_meta(out).training
+    assert training["steps_total"] == 3 and training["processes"] == 2
