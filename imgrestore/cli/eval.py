@@ -34,9 +34,12 @@ def evaluate(
     recursive: RecursiveOpt = False,
     quiet: QuietOpt = False,
 ) -> None:
-    """Degrade clean images deterministically, restore them with each model and baseline, and print
-    PSNR, SSIM, MSE, seconds and megapixels per second. Degraded images equal what `imgrestore
-    corrupt` writes with the same --degrade and --seed."""
+    """Score models and baselines on clean images degraded by a spec.
+
+    Degrades every image deterministically, restores it with each model and baseline, and prints
+    PSNR, SSIM, MSE, seconds and megapixels per second. The degraded images equal what `imgrestore
+    corrupt` writes with the same --degrade and --seed.
+    """
     from imgrestore.degradations import parse_chain
     from imgrestore.evaluation.baselines import make_baseline
     from imgrestore.evaluation.harness import ModelMethod, make_grid, make_samples, save_table, score

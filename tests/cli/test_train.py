@@ -32,6 +32,10 @@ def test_train_resume_export_and_denoise(train_folder, tmp_path, capsys):
     code, _, err = run(main, capsys, "denoise", str(train_folder), "-o", str(tmp_path / "restored"), "-m", str(out), "-q")
     assert code == 0, err
     assert len(list((tmp_path / "restored").glob("*.png"))) == 3
+    code, _, err = run(main, capsys, "eval", str(train_folder), "-m", str(out), "--baseline", "identity",
+                       "--save", str(tmp_path / "eval.json"), "-q")
+    assert code == 0, err
+    assert [r["method"] for r in json.loads((tmp_path / "eval.json").read_text())["results"]] == ["identity", "m"]
 
 
 def test_resume_without_checkpoint_is_a_usage_error(train_folder, tmp_path, capsys):
