@@ -58,9 +58,10 @@ def main() -> None:
     parser.add_argument("--shared", type=Path, default=Path(__file__).resolve().parents[1].parent / "shared")
     parser.add_argument("--model", action="append", default=None, help="imgrestore model(s); default: auto")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--sets", default="colour,gray", help="which sets: colour,gray")
     args = parser.parse_args()
     models = args.model or ["auto"]
-    sets = load_val(args.shared)
+    sets = {k: v for k, v in load_val(args.shared).items() if k in args.sets.split(",")}
     rows: dict[str, dict[str, tuple[float, float]]] = {}
     speed: dict[str, float] = {}
     for set_name, images in sets.items():

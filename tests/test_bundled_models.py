@@ -31,8 +31,8 @@ def test_default_models_are_bundled_with_training_provenance(name):
 def test_models_command_lists_the_defaults(capsys):
     code, out, _ = run(main, capsys, "models", "--json")
     assert code == 0
-    names = {row["name"] for row in json.loads(out)}
-    assert {"dae-photo-color (default)", "dae-photo-gray (default)"} <= names
+    defaults = {row["name"] for row in json.loads(out) if row["default"]}
+    assert defaults == {"dae-photo-color", "dae-photo-gray"}
     code, out, _ = run(main, capsys, "models", "dae-photo-gray")
     assert code == 0 and json.loads(out)["channels"] == 1
 

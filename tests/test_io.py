@@ -111,3 +111,13 @@ def test_icc_and_exif_kept_in_16bit_png(tmp_path):
     assert back.bit_depth == 16 and back.icc == icc
     with PILImage.open(tmp_path / "out.png") as pil:
         assert pil.getexif().get(0x010F) == "camera-16"
+
+
+def test_outputs_get_the_usual_file_mode(tmp_path):
+    import os
+
+    image = read_image(write_png(tmp_path / "x.png", smooth_image(8, 8)))
+    write_image(tmp_path / "y.png", image)
+    mask = os.umask(0)
+    os.umask(mask)
+    assert (tmp_path / "y.png").stat().st_mode & 0o777 == 0o666 & ~mask

@@ -24,7 +24,7 @@ def models(
     from imgrestore.architectures import get_arch, list_archs
     from imgrestore.weights import catalog
     from imgrestore.restorer import Restorer
-    from imgrestore.weights.format import read_meta
+    from imgrestore.weights.format import headline, read_meta
 
     console = Console()
     if archs:
@@ -34,7 +34,7 @@ def models(
             return
         table = Table("architecture", "task", "description")
         for row in rows:
-            table.add_row(row["name"], row["task"], row["description"])
+            table.add_row(row["name"] + (" *" if row["default"] else ""), row["task"], row["description"])
         console.table(table)
         return
 
@@ -52,15 +52,18 @@ def models(
         path = catalog.resolve(model)
         meta = read_meta(path)
         params = Restorer.from_file(path).parameter_count
-        default = " (default)" if model in catalog.DEFAULTS.values() else ""
-        rows.append({"name": model + default, "task": meta.task, "domain": meta.domain, "arch": meta.arch,
+        rows.append({"name": model, "default": model in catalog.DEFAULTS.values(), "task": meta.task, "domain": meta.domain, "arch": meta.arch,
                      "channels": meta.channels, "params": params, "size": _size(path.stat().st_size),
-                     "headline": meta.headline})
+                     "headline": headline(meta)})
     if as_json:
         console.line(json.dumps(rows, indent=2, ensure_ascii=False))
         return
-    table = Table("name", "task", "domain", "arch", "ch", "params", "size", "headline metric")
+    table = Table(caption="* default of `--model auto` for its channel count; headline = validation PSNR")
+    table.add_column("name", no_wrap=True)
+    for column in ("task", "domain", "ch", "params", "size"):
+        table.add_column(column)
+    table.add_column("headline metric")
     for row in rows:
-        table.add_row(row["name"], row["task"], row["domain"], row["arch"], str(row["channels"]),
+        table.add_row(row["name"] + (" *" if row["default"] else ""), row["task"], row["domain"], str(row["channels"]),
                       f"{row['params'] / 1e3:.0f} k", row["size"], row["headline"])
     console.table(table)

@@ -51,6 +51,17 @@ class WeightsMeta:
         return cls(**data)
 
 
+def headline(meta: WeightsMeta) -> str:
+    """One short metric line: validation PSNR per sigma ("32.95/30.67 dB @ σ15/25") when the model
+    has it, else the stored headline."""
+    val = meta.metrics.get("val_psnr", {})
+    sigmas = sorted((int(k.removeprefix("psnr_sigma")), v) for k, v in val.items() if k.startswith("psnr_sigma"))
+    if sigmas:
+        return (f"{'/'.join(f'{v:.2f}' for _, v in sigmas)} dB "
+                f"@ σ{'/'.join(str(s) for s, _ in sigmas)}")
+    return meta.headline
+
+
 def save(path: str | Path, state_dict: dict[str, torch.Tensor], meta: WeightsMeta) -> None:
     """Write tensors and metadata atomically (a crash never leaves a half-written file)."""
     from imgrestore.io.atomic import atomic_path
