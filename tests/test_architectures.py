@@ -12,7 +12,11 @@ from imgrestore.errors import UnknownArchitectureError, WeightsMismatchError
 from imgrestore.restorer import Restorer
 from imgrestore.weights.format import WeightsMeta, save
 
-TINY = {"dae": {"channels": 3, "filters": [4, 8], "latent_dim": None}}
+TINY = {
+    "dae": {"channels": 3, "filters": [4, 8], "latent_dim": None},
+    "cnn-lstm": {"channels": 1, "image_size": 12, "conv": [4, 8], "thought": 10, "hidden": 16, "layers": 2},
+    "cnn-cnn": {"channels": 1, "image_size": 12, "conv": [4, 8]},
+}
 
 
 @pytest.mark.parametrize("name", list_archs())
@@ -79,3 +83,21 @@ def test_bf16_runs_on_cpu_close_to_fp32(tiny_model):
     full = Restorer.from_file(tiny_model, "cpu", "fp32")(x)
     half = Restorer.from_file(tiny_model, "cpu", "bf16")(x)
     assert (full - half).abs().max() < 0.05
+
+
+def test_cnn_lstm_decodes_row_by_row_from_its_own_previous_rows():
+    """With the thought vector held fixed, output row t depends only on input rows 0..t: each step
+    sees the corrupted row x_t and its own previous output, nothing from rows below."""
+    spec = get_arch("cnn-lstm")
+    config = spec.make_config({**TINY["cnn-lstm"], "dropout": 0.0})
+    torch.manual_seed(0)
+    module = spec.build(config).eval()
+    torch.nn.init.zeros_(module.encoder.fc.weight)  # v = tanh(bias): independent of the input
+    x = torch.rand(1, 1, 12, 12)
+    x2 = x.clone()
+    x2[..., 7, :] = 1 - x2[..., 7, :]  # change input row 7 only
+    with torch.no_grad():
+        first, second = module(x), module(x2)
+    assert first.shape == x.shape and 0 < first.min() and first.max() < 1  # sigmoid output
+    torch.testing.assert_close(first[..., :7, :], second[..., :7, :])
+    assert not torch.allclose(first[..., 7, :], second[..., 7, :])

@@ -64,7 +64,8 @@ def train(
     batch: Annotated[int, typer.Option("--batch", min=1, help="Crops per step.")] = 8,
     steps: Annotated[int, typer.Option("--steps", min=1, help="Optimizer steps; the cosine schedule spans all of them.")] = 2000,
     lr: Annotated[float, typer.Option("--lr", help="Peak learning rate (Adam).")] = 1e-3,
-    loss: Annotated[str, typer.Option("--loss", help="l1 | mse.")] = "l1",
+    loss: Annotated[str, typer.Option("--loss", help="l1 | mse | rmse.")] = "l1",
+    weight_decay: Annotated[float, typer.Option("--weight-decay", min=0.0, help="L2 penalty on the weights (Adam weight decay).")] = 0.0,
     domain: Annotated[str, typer.Option("--domain", help="Recorded in the metadata: photo, digits, ...")] = "photo",
     augment: Annotated[bool, typer.Option("--augment/--no-augment", help="Random flips and rotations of the crops (turn off for digits and text).")] = True,
     checkpoint_every: Annotated[int, typer.Option("--checkpoint-every", min=1, help="Steps between checkpoints.")] = 250,
@@ -86,7 +87,8 @@ def train(
     run = TrainConfig(
         arch=arch, arch_config=parse_config(config or []), data=data or pairs, out=str(output),
         val=val, subset=parse_subset(subset, "--subset"), val_subset=parse_subset(val_subset, "--val-subset"),
-        augment=augment, device=device, degrade=degrade_spec(degrade, sigma), crop=crop, batch=batch, steps=steps, lr=lr,
+        augment=augment, device=device, degrade=degrade_spec(degrade, sigma), crop=crop, batch=batch, steps=steps,
+        lr=lr, weight_decay=weight_decay,
         loss=loss, seed=seed, precision=precision, checkpoint_every=checkpoint_every, val_every=val_every,
         workdir=str(workdir) if workdir else "", domain=domain,
     )

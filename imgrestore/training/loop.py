@@ -52,6 +52,7 @@ class TrainConfig:
     batch: int = 8
     steps: int = 2000
     lr: float = 1e-3
+    weight_decay: float = 0.0  # L2 penalty on the weights (Adam's coupled weight decay)
     loss: str = "l1"
     seed: int = 0
     device: str = "auto"
@@ -86,12 +87,20 @@ def lr_at(step: int, config: TrainConfig) -> float:
     return config.lr * (0.01 + 0.99 * 0.5 * (1 + math.cos(math.pi * min(1.0, progress))))
 
 
+def _rmse(output: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
+    return torch.sqrt(nn.functional.mse_loss(output, target) + 1e-12)
+
+
+LOSSES: dict[str, Callable[[torch.Tensor, torch.Tensor], torch.Tensor]] = {
+    "l1": nn.functional.l1_loss, "mse": nn.functional.mse_loss, "rmse": _rmse,
+}
+
+
 def _loss_fn(name: str) -> Callable[[torch.Tensor, torch.Tensor], torch.Tensor]:
-    if name == "l1":
-        return nn.functional.l1_loss
-    if name == "mse":
-        return nn.functional.mse_loss
-    raise UsageError(f"--loss {name}: expected l1 or mse")
+    try:
+        return LOSSES[name]
+    except KeyError:
+        raise UsageError(f"--loss {name}: expected one of {', '.join(LOSSES)}") from None
 
 
 def validation_chains(degrade: str) -> dict[str, Chain]:
@@ -167,7 +176,7 @@ class _Run:
         self.run_dir = config.run_dir
         self.checkpoint = self.run_dir / "last.pt"
         self.best_path = self.run_dir / "best.safetensors"
-        self.optimizer = torch.optim.Adam(self.module.parameters(), lr=config.lr)
+        self.optimizer = torch.optim.Adam(self.module.parameters(), lr=config.lr, weight_decay=config.weight_decay)
         if resume:
             self._load_checkpoint()
         elif self.context.is_main:
@@ -331,7 +340,8 @@ def command_line(config: TrainConfig) -> str:
     if config.val:
         args += ["--val", config.val]
     args += ["--degrade", config.degrade, "--crop", str(config.crop), "--batch", str(config.batch),
-             "--steps", str(config.steps), "--lr", f"{config.lr:g}", "--loss", config.loss, "--seed", str(config.seed),
+             "--steps", str(config.steps), "--lr", f"{config.lr:g}", "--weight-decay", f"{config.weight_decay:g}",
+             "--loss", config.loss, "--seed", str(config.seed),
              "--device", config.device, "--precision", config.precision, "--val-every", str(config.val_every), "--domain", config.domain]
     if not config.augment:
         args.append("--no-augment")
