@@ -12,6 +12,7 @@ import numpy as np
 import torch
 
 from imgrestore.devices import resolve_device
+from imgrestore.errors import UsageError
 from imgrestore.postfilter import sharpen
 from imgrestore.restorer import Restorer
 from imgrestore.tiling import effective_tile, restore_images, tile_grid
@@ -53,7 +54,10 @@ def load_restorer(name_or_path: str, device: str = "auto", precision: str = "fp3
     """Load a bundled restorer by name, or any imgrestore .safetensors file by path."""
     path = catalog.resolve(name_or_path)
     label = name_or_path if path.parent == catalog.BUNDLED_DIR else path.stem
-    return Restorer.from_file(path, resolve_device(device), precision, name=label)
+    restorer = Restorer.from_file(path, resolve_device(device), precision, name=label)
+    if restorer.spec.objective != "restore":
+        raise UsageError(f"{name_or_path}: a '{restorer.spec.objective}' model ({restorer.spec.name}), not a restorer")
+    return restorer
 
 
 def _to_model_channels(pixels: np.ndarray, channels: int) -> list[torch.Tensor]:

@@ -19,7 +19,7 @@ TINY = {
 }
 
 
-@pytest.mark.parametrize("name", list_archs())
+@pytest.mark.parametrize("name", list_archs("restore"))
 def test_tiny_forward_and_size_requirements(name):
     spec = get_arch(name)
     config = spec.make_config(TINY[name])
@@ -29,7 +29,7 @@ def test_tiny_forward_and_size_requirements(name):
     assert y.shape == x.shape and 0 <= y.min() and y.max() <= 1
 
 
-@pytest.mark.parametrize("name", list_archs())
+@pytest.mark.parametrize("name", list_archs("restore"))
 def test_safetensors_round_trip_gives_identical_output(name, tmp_path):
     spec = get_arch(name)
     config = spec.make_config(TINY[name])
@@ -101,3 +101,10 @@ def test_cnn_lstm_decodes_row_by_row_from_its_own_previous_rows():
     assert first.shape == x.shape and 0 < first.min() and first.max() < 1  # sigmoid output
     torch.testing.assert_close(first[..., :7, :], second[..., :7, :])
     assert not torch.allclose(first[..., 7, :], second[..., 7, :])
+
+
+def test_digit_classifier_outputs_class_logits():
+    spec = get_arch("digit-cnn")
+    module = spec.build(spec.make_config({"conv": [4, 8], "hidden": 16}))
+    assert module(torch.rand(5, 1, 28, 28)).shape == (5, 10)
+    assert list_archs("classify") == ["digit-cnn"] and "digit-cnn" not in list_archs("restore")

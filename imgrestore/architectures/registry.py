@@ -58,6 +58,7 @@ class ArchSpec:
     channels: Callable[[Any], int] = lambda config: config.channels
     dtypes: tuple[torch.dtype, ...] = (torch.float32, torch.bfloat16, torch.float16)
     uses_noise_level: bool = False
+    objective: str = "restore"  # "restore": image in, image out; "classify": image in, class logits out
     extra: dict[str, Any] = field(default_factory=dict)
 
     def make_config(self, values: dict[str, Any]) -> Any:
@@ -94,6 +95,6 @@ def get_arch(name: str) -> ArchSpec:
         ) from None
 
 
-def list_archs() -> list[str]:
-    """Names of all registered architectures, sorted."""
-    return sorted(_REGISTRY)
+def list_archs(objective: str | None = None) -> list[str]:
+    """Names of the registered architectures (only those with ``objective`` if given), sorted."""
+    return sorted(name for name, spec in _REGISTRY.items() if objective in (None, spec.objective))

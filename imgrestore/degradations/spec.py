@@ -130,8 +130,10 @@ class Chain:
 
 
 def parse_chain(specs: str | list[str]) -> Chain:
-    """A chain from one spec string (``a+b``) or several (repeated ``--op``)."""
+    """A chain from one spec string (``a+b``) or several (repeated ``--op``); ``none`` is the empty chain."""
     texts = [specs] if isinstance(specs, str) else list(specs)
+    if [t.strip().lower() for t in texts] == ["none"]:
+        return Chain(())  # clean inputs (e.g. training a classifier)
     parts = [part for text in texts for part in text.split("+") if part.strip()]
     if not parts:
         raise SpecError("empty degradation spec (e.g. gaussian:sigma=25)")

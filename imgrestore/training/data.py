@@ -84,6 +84,7 @@ class TrainingSet:
 
     clean: list[torch.Tensor]
     degraded: list[torch.Tensor] | None = None
+    labels: torch.Tensor | None = None  # class of each image, when the source has labels (MNIST .npz)
 
     @property
     def paired(self) -> bool:
@@ -107,13 +108,15 @@ def read_idx(path: Path) -> np.ndarray:
     return np.frombuffer(data, np.uint8, offset=4 + 4 * dims).reshape(shape)
 
 
-def load_arrays(path: Path) -> np.ndarray:
-    """Images from an ``.npz`` (array ``images``, or its only array) or an IDX file: uint8 [N, H, W(, C)]."""
+def load_arrays(path: Path) -> tuple[np.ndarray, np.ndarray | None]:
+    """Images from an ``.npz`` (array ``images``, or its first array) or an IDX file: uint8
+    [N, H, W(, C)], and the ``labels`` array of the ``.npz`` if it has one."""
     if path.suffix == ".npz":
         with np.load(path, allow_pickle=False) as archive:
             key = "images" if "images" in archive.files else archive.files[0]
-            return archive[key]
-    return read_idx(path)
+            labels = archive["labels"] if "labels" in archive.files else None
+            return archive[key], labels
+    return read_idx(path), None
 
 
 def load_dataset(source: str, channels: int, subset: tuple[int, int] | None = None, min_size: int = 0) -> TrainingSet:
@@ -123,7 +126,7 @@ def load_dataset(source: str, channels: int, subset: tuple[int, int] | None = No
         degraded_dir, clean_dir = (Path(p) for p in source.split(":", 1))
         return _load_pairs(degraded_dir, clean_dir, channels, subset)
     if path.is_file():
-        arrays = load_arrays(path)
+        arrays, labels = load_arrays(path)
         if arrays.ndim == 3:
             arrays = arrays[..., None]
         scale = 65535.0 if arrays.dtype == np.uint16 else 255.0 if arrays.dtype == np.uint8 else 1.0
@@ -133,7 +136,8 @@ def load_dataset(source: str, channels: int, subset: tuple[int, int] | None = No
         ]
         if not images:
             raise UsageError(f"{source}: no images in the selected range")
-        return TrainingSet(images)
+        selected = torch.as_tensor(np.asarray(_select(list(labels), subset)), dtype=torch.long) if labels is not None else None
+        return TrainingSet(images, labels=selected)
     if not path.is_dir():
         raise UsageError(f"{source}: no such folder or file")
     return TrainingSet(_select(load_folder(path, channels, min_size), subset))

@@ -128,6 +128,18 @@ def validate(restorer: Restorer, val: TrainingSet, chains: dict[str, Chain], see
     return results
 
 
+def validate_classifier(module: nn.Module, val: TrainingSet, device: torch.device) -> dict[str, float]:
+    """Accuracy of a classifier on the labelled validation set."""
+    if val.labels is None:
+        raise UsageError("validating a classifier needs labelled --val data (an .npz with 'labels')")
+    correct = 0
+    with torch.inference_mode():
+        for start in range(0, len(val.clean), 256):
+            images = torch.stack(val.clean[start:start + 256]).to(device)
+            correct += int((module(images).argmax(dim=1).cpu() == val.labels[start:start + 256]).sum())
+    return {"accuracy": correct / len(val.clean)}
+
+
 def noise_range(chain: Chain) -> tuple[float, float] | None:
     """The Gaussian sigma range a chain trains on (recorded in the metadata), if it has one."""
     for op in chain.ops:
@@ -138,7 +150,8 @@ def noise_range(chain: Chain) -> tuple[float, float] | None:
 
 def _meta(config: TrainConfig, arch_config: Any, state: TrainState, metrics: dict[str, float]) -> WeightsMeta:
     spec = get_arch(config.arch)
-    headline = ", ".join(f"{k.replace('psnr_sigma', 'σ').replace('psnr', 'PSNR')} {v:.2f} dB"
+    headline = ", ".join(f"accuracy {v:.4f}" if k == "accuracy" else
+                         f"{k.replace('psnr_sigma', 'σ').replace('psnr', 'PSNR')} {v:.2f} dB"
                          for k, v in metrics.items())
     return WeightsMeta(
         arch=config.arch,
@@ -157,8 +170,8 @@ def _meta(config: TrainConfig, arch_config: Any, state: TrainState, metrics: dic
             "hyperparameters": {k: v for k, v in dataclasses.asdict(config).items()
                                 if k not in {"out", "workdir", "arch_config"}},
         },
-        metrics={"val_psnr": metrics} if metrics else {},
-        headline=f"val PSNR {headline}" if headline else "",
+        metrics={"val_accuracy" if "accuracy" in metrics else "val_psnr": metrics} if metrics else {},
+        headline=f"val {headline}" if headline else "",
     )
 
 
@@ -186,7 +199,10 @@ class _Run:
         self.generator = torch.Generator().manual_seed(
             seed_for(config.seed, f"rank{self.context.rank}:step{self.state.step}"))
         channels = self.spec.channels(self.arch_config)
+        self.classify = self.spec.objective == "classify"
         self.data = load_dataset(config.data, channels, config.subset, min_size=config.crop)
+        if self.classify and self.data.labels is None:
+            raise UsageError(f"--arch {config.arch} learns classes: --data must carry labels (an .npz with 'labels')")
         if self.data.smallest_side() < config.crop:
             raise UsageError(f"--crop {config.crop} is larger than the training images ({self.data.smallest_side()} px)")
         self.val = load_dataset(config.val, channels, config.val_subset) if config.val and self.context.is_main else None
@@ -220,8 +236,14 @@ class _Run:
         tmp.replace(self.checkpoint)
 
     def batch(self) -> tuple[torch.Tensor, torch.Tensor]:
-        """(degraded, clean) crops for one step, on the training device, channels-last."""
+        """(input, target) for one step on the training device: (degraded, clean) crops, or
+        (images, labels) for a classifier."""
         config = self.config
+        if self.classify:
+            picks = torch.randint(len(self.data.clean), (config.batch,), generator=self.generator)
+            images = torch.stack([self.data.clean[i] for i in picks.tolist()])
+            images = quantize(self.chain(images, self.generator).images) if self.chain.ops else images
+            return images.to(self.context.device), self.data.labels[picks].to(self.context.device)
         if self.data.paired:
             degraded, clean = random_crops(self.data.clean, config.batch, config.crop, self.generator,
                                            config.augment, partners=self.data.degraded)
@@ -243,7 +265,8 @@ class _Run:
         dtype = self.restorer.dtype
         with torch.autocast(self.context.device.type, dtype=dtype, enabled=dtype != torch.float32):
             output = self.trainable(degraded)
-        loss = self.loss_fn(output.float(), clean)
+        loss = (nn.functional.cross_entropy(output.float(), clean) if self.classify
+                else self.loss_fn(output.float(), clean))
         self.optimizer.zero_grad(set_to_none=True)
         self.scaler.scale(loss).backward()
         self.scaler.unscale_(self.optimizer)
@@ -255,7 +278,8 @@ class _Run:
 
     def validate_and_keep_best(self) -> dict[str, float]:
         self.module.eval()
-        metrics = validate(self.restorer, self.val, self.val_chains)
+        metrics = (validate_classifier(self.module, self.val, self.context.device) if self.classify
+                   else validate(self.restorer, self.val, self.val_chains))
         self.module.train()
         mean = float(np.mean(list(metrics.values())))
         if mean > self.state.best_psnr:

@@ -54,6 +54,8 @@ class WeightsMeta:
 def headline(meta: WeightsMeta) -> str:
     """One short metric line: validation PSNR per sigma ("32.95/30.67 dB @ σ15/25") when the model
     has it, else the stored headline."""
+    if "accuracy" in meta.metrics.get("val_accuracy", {}):
+        return f"accuracy {meta.metrics['val_accuracy']['accuracy']:.4f}"
     val = meta.metrics.get("val_psnr", {})
     sigmas = sorted((int(k.removeprefix("psnr_sigma")), v) for k, v in val.items() if k.startswith("psnr_sigma"))
     if sigmas:
