@@ -26,6 +26,8 @@ def evaluate(
     grid_count: Annotated[int, typer.Option("--grid-count", min=1, help="Images (rows) in the --grid picture.")] = 4,
     grid_size: Annotated[int, typer.Option("--grid-size", min=0, help="Width of each --grid tile in pixels (0 = native).")] = 0,
     limit: Annotated[int, typer.Option("--limit", min=0, help="Evaluate only the first N images (0 = all).")] = 0,
+    classifier: Annotated[Optional[str], typer.Option("--classifier", help="A classifier model (bundled name or path) scoring each method's restored images; needs labelled data (an .npz with 'labels').")] = None,
+    subset: Annotated[Optional[str], typer.Option("--subset", help="With an .npz/IDX input: use images START:END, e.g. 7500:10000.")] = None,
     tile: TileOpt = 512,
     overlap: OverlapOpt = 32,
     batch_size: BatchSizeOpt = 4,
@@ -42,7 +44,11 @@ def evaluate(
     """
     from imgrestore.degradations import parse_chain
     from imgrestore.evaluation.baselines import make_baseline
-    from imgrestore.evaluation.harness import ModelMethod, make_grid, make_samples, save_table, score
+    from imgrestore.cli.train import parse_subset
+    from imgrestore.evaluation.harness import (
+        ModelMethod, cell, columns, load_classifier, make_grid, make_samples, predict, samples_from_arrays, save_table,
+        score,
+    )
     from imgrestore.io.discover import find_images
     from imgrestore.io.image import Image, write_image
     from imgrestore.pipeline import ModelChoice, RestoreOptions
@@ -53,10 +59,9 @@ def evaluate(
     for path in save or []:
         if path.suffix.lower() not in (".json", ".csv", ".md", ".markdown"):
             raise UsageError(f"--save {path}: use a .json, .csv or .md file name")
-    items = find_images(inputs, recursive=recursive)
-    if limit:
-        items = items[:limit]
-    if not items:
+    arrays = len(inputs) == 1 and Path(inputs[0]).is_file() and (inputs[0].endswith(".npz") or "ubyte" in inputs[0])
+    items = [] if arrays else find_images(inputs, recursive=recursive)[: limit or None]
+    if not arrays and not items:
         raise UsageError("no image files found in the inputs")
     options = RestoreOptions(tile=tile, overlap=overlap, batch_size=batch_size)
     methods = [make_baseline(name) for name in baseline or []]
@@ -67,20 +72,31 @@ def evaluate(
         label = Path(name).stem if name.endswith(".safetensors") else name
         methods.append(ModelMethod(label, choice, options))
     console = Console(quiet=quiet)
-    samples = make_samples(items, chain, seed)
+    if arrays:
+        samples = samples_from_arrays(Path(inputs[0]), parse_subset(subset, "--subset"), chain, seed)[: limit or None]
+    else:
+        samples = make_samples(items, chain, seed)
+    judge = None
+    if classifier is not None:
+        judge = load_classifier(classifier)
+        if any(s.label is None for s in samples):
+            raise UsageError("--classifier needs labelled inputs (an .npz with a 'labels' array)")
+        clean_accuracy = float((predict(*judge, [s.clean for s in samples]) == [s.label for s in samples]).mean())
+        console.line(f"classifier {classifier}: accuracy on the clean images {clean_accuracy:.4f}")
     scores, outputs = [], []
     with console.progress("eval", total=len(methods), unit="methods") as bar:
         for method in methods:
-            result, restored = score(method, samples)
+            result, restored = score(method, samples, judge)
             scores.append(result)
             outputs.append((method.name, restored))
             bar.advance(1, f"{method.name}: {result.psnr:.2f} dB")
-    table = Table("method", "PSNR dB", "SSIM", "MSE", "seconds", "MP/s", title=f"{degrade} · seed {seed} · {len(samples)} images")
+    cols = columns(scores)
+    table = Table("method", *(h for h, _ in cols), title=f"{degrade} · seed {seed} · {len(samples)} images")
     for s in scores:
-        table.add_row(s.method, f"{s.psnr:.2f}", "-" if s.ssim is None else f"{s.ssim:.4f}", f"{s.mse:.6f}",
-                      f"{s.seconds:.2f}", f"{s.megapixels_per_second:.3f}")
+        table.add_row(s.method, *(cell(s, a) for _, a in cols))
     console.table(table)
-    setup = {"inputs": inputs, "degrade": chain.spec(full=True), "seed": seed, "images": len(samples),
+    setup = {"inputs": inputs, "subset": subset, "degrade": chain.spec(full=True), "seed": seed, "images": len(samples),
+             "classifier": classifier, "clean_accuracy": clean_accuracy if judge else None,
              "models": model or [], "baselines": baseline or [], "tile": tile, "overlap": overlap, "device": device,
              "precision": precision}
     for path in save or []:

@@ -10,7 +10,7 @@ import numpy as np
 import torch
 
 from imgrestore.degradations.base import seed_for
-from imgrestore.degradations.spec import Chain
+from imgrestore.degradations.spec import Chain, Degraded
 from imgrestore.io.image import Image, write_image
 
 
@@ -38,12 +38,16 @@ class CorruptJob:
     def process(self, group: list) -> list[Image]:
         return [self.corrupt(loaded.image, Path(loaded.result.relative), loaded.result) for loaded in group]
 
+    def degrade(self, pixels: np.ndarray, key: str) -> tuple[Degraded, int]:
+        """Apply the chain to one [H, W, C] image with the seed derived from ``key`` (its relative path)."""
+        file_seed = seed_for(self.seed, key)
+        generator = torch.Generator().manual_seed(file_seed)
+        x = torch.from_numpy(np.ascontiguousarray(pixels.transpose(2, 0, 1)))[None]
+        return self.chain(x, generator), file_seed
+
     def corrupt(self, image: Image, relative: Path, result=None) -> Image:
         """Degrade one image; records the seed, drawn parameters and mask files in ``result.details``."""
-        file_seed = seed_for(self.seed, relative.as_posix())
-        generator = torch.Generator().manual_seed(file_seed)
-        x = torch.from_numpy(np.ascontiguousarray(image.pixels.transpose(2, 0, 1)))[None]
-        degraded = self.chain(x, generator)
+        degraded, file_seed = self.degrade(image.pixels, relative.as_posix())
         pixels = degraded.images[0].numpy().transpose(1, 2, 0).astype(np.float32)
         alpha = image.alpha
         if alpha is not None and alpha.shape != pixels.shape[:2]:  # downsampling changed the size

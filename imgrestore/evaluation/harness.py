@@ -16,6 +16,7 @@ from pathlib import Path
 
 import cv2
 import numpy as np
+import torch
 
 from imgrestore.degradations import Chain
 from imgrestore.degradations.job import CorruptJob
@@ -30,11 +31,14 @@ from imgrestore.pipeline import ModelChoice, RestoreOptions, restore_pixels
 
 @dataclass(frozen=True)
 class Sample:
-    """One evaluation image: its name, the clean pixels and the degraded pixels."""
+    """One evaluation image: its name, the clean and the degraded pixels, the mask of missing
+    pixels when the chain masks, and the class label when the data has labels."""
 
     name: str
     clean: np.ndarray
     degraded: np.ndarray
+    mask: np.ndarray | None = None  # [H, W], 1 = missing
+    label: int | None = None
 
 
 @dataclass
@@ -63,29 +67,75 @@ class Score:
     psnr: float
     ssim: float | None
     mse: float
+    mse_masked: float | None  # MSE over the missing pixels only, when the chain masks
+    accuracy: float | None  # classifier accuracy on the restored images, with --classifier
     seconds: float
     megapixels_per_second: float
     images: int
     per_image: dict[str, dict[str, float | None]] = field(default_factory=dict)
 
 
+def degrade_sample(job: CorruptJob, name: str, clean: np.ndarray, bit_depth: int = 8,
+                   label: int | None = None) -> Sample:
+    """One sample, degraded exactly as `imgrestore corrupt` would write it (seed from ``name``)."""
+    degraded, _ = job.degrade(clean, name)
+    pixels = degraded.images[0].numpy().transpose(1, 2, 0)
+    if pixels.shape != clean.shape:
+        raise UsageError(f"{job.chain.spec()}: evaluation needs degradations that keep the size "
+                         "(use downsample:back=true)")
+    levels = 65535 if bit_depth == 16 else 255
+    pixels = (np.round(np.clip(pixels, 0, 1) * levels) / levels).astype(np.float32)  # as written to disk
+    mask = degraded.mask[0, 0].numpy() if degraded.mask is not None else None
+    return Sample(name, clean, pixels, mask, label)
+
+
 def make_samples(items: list[InputItem], chain: Chain, seed: int) -> list[Sample]:
-    """Clean images and their degraded copies, identical to `imgrestore corrupt` output pixels."""
+    """Clean image files and their degraded copies, identical to `imgrestore corrupt` output pixels."""
     job = CorruptJob(chain=chain, seed=seed)
     samples = []
     for item in items:
         image = read_image(item.source)
-        degraded = job.corrupt(image, item.relative)
-        if degraded.pixels.shape != image.pixels.shape:
-            raise UsageError(f"{chain.spec()}: evaluation needs degradations that keep the size "
-                             "(use downsample:back=true)")
-        levels = 65535 if image.bit_depth == 16 else 255
-        pixels = np.round(np.clip(degraded.pixels, 0, 1) * levels) / levels  # as written to disk
-        samples.append(Sample(item.relative.as_posix(), image.pixels, pixels.astype(np.float32)))
+        samples.append(degrade_sample(job, item.relative.as_posix(), image.pixels, image.bit_depth))
     return samples
 
 
-def score(method: Method, samples: list[Sample]) -> tuple[Score, list[np.ndarray]]:
+def samples_from_arrays(path: Path, subset: tuple[int, int] | None, chain: Chain, seed: int) -> list[Sample]:
+    """Samples from an ``.npz``/IDX file of images (labels too when the ``.npz`` has them);
+    image ``i`` takes its seed from the key ``"i"``."""
+    from imgrestore.training.data import load_dataset
+
+    data = load_dataset(str(path), 1, subset)
+    start = subset[0] if subset else 0
+    job = CorruptJob(chain=chain, seed=seed)
+    return [
+        degrade_sample(job, str(start + i), image.numpy().transpose(1, 2, 0), 8,
+                       int(data.labels[i]) if data.labels is not None else None)
+        for i, image in enumerate(data.clean)
+    ]
+
+
+def load_classifier(name_or_path: str) -> tuple[torch.nn.Module, tuple[int, int]]:
+    """A bundled or file classifier (objective 'classify') in eval mode, with its input size."""
+    from imgrestore.restorer import Restorer
+    from imgrestore.weights import catalog
+
+    model = Restorer.from_file(catalog.resolve(name_or_path))
+    if model.spec.objective != "classify":
+        raise UsageError(f"--classifier {name_or_path}: a {model.spec.objective} model, not a classifier")
+    return model.module, model.size_req.fixed or (28, 28)
+
+
+def predict(classifier: torch.nn.Module, size: tuple[int, int], images: list[np.ndarray]) -> np.ndarray:
+    """Class predictions for [H, W, 1] images (resized to the classifier's input size if needed)."""
+    tensors = torch.stack([torch.from_numpy(np.ascontiguousarray(img.transpose(2, 0, 1))) for img in images])
+    if tuple(tensors.shape[-2:]) != size:
+        tensors = torch.nn.functional.interpolate(tensors, size=size, mode="area")
+    with torch.inference_mode():
+        return torch.cat([classifier(tensors[i:i + 512]).argmax(dim=1) for i in range(0, len(tensors), 512)]).numpy()
+
+
+def score(method: Method, samples: list[Sample], classifier: tuple[torch.nn.Module, tuple[int, int]] | None = None
+          ) -> tuple[Score, list[np.ndarray]]:
     """Run one method over all samples (one call, so tiles of all images share batches) and score it."""
     started = time.perf_counter()
     restored = method.restore([s.degraded for s in samples])
@@ -93,17 +143,28 @@ def score(method: Method, samples: list[Sample]) -> tuple[Score, list[np.ndarray
     with_ssim = ssim_available()
     per_image = {}
     for sample, out in zip(samples, restored):
-        per_image[sample.name] = {
+        values: dict[str, float | None] = {
             "psnr": psnr(out, sample.clean), "mse": mse(out, sample.clean),
             "ssim": ssim(out, sample.clean) if with_ssim else None,
         }
+        if sample.mask is not None and sample.mask.any():
+            missing = sample.mask.astype(bool)
+            values["mse_masked"] = mse(out[missing], sample.clean[missing])
+        per_image[sample.name] = values
+    accuracy = None
+    if classifier is not None:
+        predicted = predict(*classifier, restored)
+        accuracy = float(np.mean(predicted == np.array([s.label for s in samples])))
     megapixels = sum(s.clean.shape[0] * s.clean.shape[1] for s in samples) / 1e6
     values = list(per_image.values())
+    masked = [v["mse_masked"] for v in values if "mse_masked" in v]
     return Score(
         method=method.name,
         psnr=float(np.mean([v["psnr"] for v in values])),
         ssim=float(np.mean([v["ssim"] for v in values])) if with_ssim else None,
         mse=float(np.mean([v["mse"] for v in values])),
+        mse_masked=float(np.mean(masked)) if masked else None,
+        accuracy=accuracy,
         seconds=seconds,
         megapixels_per_second=megapixels / seconds if seconds > 0 else float("inf"),
         images=len(samples),
@@ -111,22 +172,40 @@ def score(method: Method, samples: list[Sample]) -> tuple[Score, list[np.ndarray
     ), restored
 
 
+def columns(scores: list[Score]) -> list[tuple[str, str]]:
+    """(header, Score attribute) of the table; optional columns only when some method has them."""
+    cols = [("PSNR dB", "psnr"), ("SSIM", "ssim"), ("MSE", "mse")]
+    if any(s.mse_masked is not None for s in scores):
+        cols.append(("MSE missing", "mse_masked"))
+    if any(s.accuracy is not None for s in scores):
+        cols.append(("accuracy", "accuracy"))
+    return cols + [("seconds", "seconds"), ("MP/s", "megapixels_per_second")]
+
+
+def cell(score: Score, attribute: str) -> str:
+    value = getattr(score, attribute)
+    if value is None:
+        return "-"
+    formats = {"psnr": ".2f", "ssim": ".4f", "mse": ".6f", "mse_masked": ".6f", "accuracy": ".4f",
+               "seconds": ".2f", "megapixels_per_second": ".3f"}
+    return format(value, formats[attribute])
+
+
 def to_markdown(scores: list[Score], title: str) -> str:
-    lines = [f"{title}\n", "| method | PSNR dB | SSIM | MSE | seconds | MP/s |", "|---|---|---|---|---|---|"]
+    cols = columns(scores)
+    lines = [f"{title}\n", "| method | " + " | ".join(h for h, _ in cols) + " |", "|---" * (len(cols) + 1) + "|"]
     for s in scores:
-        ssim_text = f"{s.ssim:.4f}" if s.ssim is not None else "-"
-        lines.append(f"| {s.method} | {s.psnr:.2f} | {ssim_text} | {s.mse:.6f} | {s.seconds:.2f} | "
-                     f"{s.megapixels_per_second:.3f} |")
+        lines.append(f"| {s.method} | " + " | ".join(cell(s, a) for _, a in cols) + " |")
     return "\n".join(lines) + "\n"
 
 
 def to_csv(scores: list[Score]) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow(["method", "psnr", "ssim", "mse", "seconds", "megapixels_per_second", "images"])
+    names = ["psnr", "ssim", "mse", "mse_masked", "accuracy", "seconds", "megapixels_per_second", "images"]
+    writer.writerow(["method", *names])
     for s in scores:
-        writer.writerow([s.method, f"{s.psnr:.4f}", "" if s.ssim is None else f"{s.ssim:.5f}", f"{s.mse:.8f}",
-                         f"{s.seconds:.3f}", f"{s.megapixels_per_second:.4f}", s.images])
+        writer.writerow([s.method, *("" if getattr(s, n) is None else getattr(s, n) for n in names)])
     return buffer.getvalue()
 
 

@@ -65,3 +65,23 @@ def test_eval_model_and_nlm_with_tables_and_grid(clean_folder, tmp_path, tiny_mo
 def test_eval_usage_errors(clean_folder, capsys, args, message):
     code, _, err = run(main, capsys, "eval", str(clean_folder), *args, "-q")
     assert code == 2 and message in err
+
+
+def test_eval_on_labelled_digits_with_a_classifier(toy_digits, tiny_classifier, tmp_path, capsys):
+    code, out, err = run(main, capsys, "eval", str(toy_digits), "--subset", "20:40", "--degrade",
+                         "mask:lower-half+saltpepper:amount=0.3", "--baseline", "identity", "--classifier",
+                         str(tiny_classifier), "--save", str(tmp_path / "r.json"), "-q")
+    assert code == 0, err
+    assert "accuracy on the clean images 1.0000" in out
+    data = json.loads((tmp_path / "r.json").read_text())
+    identity = data["results"][0]
+    assert data["setup"]["clean_accuracy"] == 1.0 and data["setup"]["images"] == 20
+    assert identity["mse_masked"] > identity["mse"]  # the blanked half is where the error is
+    assert 0 <= identity["accuracy"] <= 1
+    assert set(identity["per_image"]) == {str(i) for i in range(20, 40)}
+
+
+def test_classifier_needs_labels_in_eval(clean_folder, tiny_classifier, capsys):
+    code, _, err = run(main, capsys, "eval", str(clean_folder), "--baseline", "identity", "--classifier",
+                       str(tiny_classifier), "-q")
+    assert code == 2 and "labelled" in err
