@@ -1,57 +1,10 @@
-"""`imgrestore denoise`: restore every image of files, folders or globs into an output folder."""
+"""`imgrestore denoise`: remove noise from files, folders or globs into an output folder."""
 
-from __future__ import annotations
+from imgrestore.cli.restore_command import make_restore_command
 
-from typing import Annotated
+denoise = make_restore_command("denoise", "auto", """Remove noise from every image and write the results under OUTPUT.
 
-import typer
-
-from imgrestore.cli.folder_job import exit_for, plan_batch, run_with_progress
-from imgrestore.cli.options import (
-    BatchSizeOpt, DeviceOpt, DryRunOpt, FormatOpt, InputsArg, ModelOpt, OutDirOpt, OverlapOpt, PrecisionOpt,
-    QuietOpt, RecursiveOpt, ReportOpt, SkipExistingOpt, SuffixOpt, TileOpt,
-)
-from imgrestore.errors import UsageError
-
-
-def denoise(
-    inputs: InputsArg,
-    output: OutDirOpt,
-    model: ModelOpt = "auto",
-    tile: TileOpt = 512,
-    overlap: OverlapOpt = 32,
-    batch_size: BatchSizeOpt = 4,
-    device: DeviceOpt = "auto",
-    precision: PrecisionOpt = "fp32",
-    sharpen: Annotated[bool, typer.Option("--sharpen", help="Apply the paper's 3x3 sharpening kernel after restoration.")] = False,
-    sharpen_amount: Annotated[float, typer.Option("--sharpen-amount", min=0.0, max=1.0, help="How much of the sharpened image to blend in (with --sharpen).")] = 1.0,
-    recursive: RecursiveOpt = False,
-    suffix: SuffixOpt = "",
-    fmt: FormatOpt = None,
-    skip_existing: SkipExistingOpt = False,
-    dry_run: DryRunOpt = False,
-    report: ReportOpt = None,
-    quiet: QuietOpt = False,
-) -> None:
-    """Remove noise from every image and write the results under OUTPUT.
-
-    Inputs are never overwritten and every write is atomic. A file that cannot be read or written
-    is reported and skipped while the rest go on. Exit code: 0 all done, 1 some files failed,
-    2 usage error.
-    """
-    from imgrestore.pipeline import ModelChoice, RestoreJob, RestoreOptions
-
-    if overlap < 0 or (tile > 0 and overlap * 2 >= tile):
-        raise UsageError(f"--overlap {overlap} must be at least 0 and less than half of --tile {tile}")
-    items, plan = plan_batch(inputs, output, recursive=recursive, suffix=suffix, fmt=fmt,
-                             skip_existing=skip_existing, dry_run=dry_run)
-    choice = ModelChoice(model, device, precision)
-    if not dry_run and model != "auto":
-        choice.for_channels(3)  # load now so a bad --model fails before any file is touched
-    options = RestoreOptions(tile=tile, overlap=overlap, batch_size=batch_size, sharpen=sharpen,
-                             sharpen_amount=sharpen_amount)
-    results = run_with_progress("denoise", items, plan, RestoreJob(choice, options), quiet=quiet, report=report, command={
-        "command": "denoise", "inputs": inputs, "output": str(output), "model": model, "tile": tile,
-        "overlap": overlap, "batch_size": batch_size, "device": device, "precision": precision,
-        "sharpen": sharpen, "sharpen_amount": sharpen_amount})
-    exit_for(results)
+    The default model is picked per image: the gray or the colour photo denoiser. Inputs are never
+    overwritten and every write is atomic. A file that cannot be read or written is reported and
+    skipped while the rest go on. Exit code: 0 all done, 1 some files failed, 2 usage error.
+    """)

@@ -1,0 +1,60 @@
+"""One definition of a restoring folder command (`denoise`, `inpaint`, ...); only the default
+model and the help text differ between them."""
+
+from __future__ import annotations
+
+from typing import Annotated, Callable
+
+import typer
+
+from imgrestore.cli.folder_job import exit_for, plan_batch, run_with_progress
+from imgrestore.cli.options import (
+    BatchSizeOpt, DeviceOpt, DryRunOpt, FormatOpt, InputsArg, ModelOpt, OutDirOpt, OverlapOpt, PrecisionOpt,
+    QuietOpt, RecursiveOpt, ReportOpt, SkipExistingOpt, SuffixOpt, TileOpt,
+)
+from imgrestore.errors import UsageError
+
+
+def make_restore_command(name: str, default_model: str, doc: str) -> Callable[..., None]:
+    """A Typer command restoring files/folders/globs into an output folder with ``default_model``."""
+
+    def command(
+        inputs: InputsArg,
+        output: OutDirOpt,
+        model: ModelOpt = default_model,
+        tile: TileOpt = 512,
+        overlap: OverlapOpt = 32,
+        batch_size: BatchSizeOpt = 4,
+        device: DeviceOpt = "auto",
+        precision: PrecisionOpt = "fp32",
+        sharpen: Annotated[bool, typer.Option("--sharpen", help="Apply the denoising-autoencoder paper's 3x3 sharpening kernel after restoration.")] = False,
+        sharpen_amount: Annotated[float, typer.Option("--sharpen-amount", min=0.0, max=1.0, help="How much of the sharpened image to blend in (with --sharpen).")] = 1.0,
+        recursive: RecursiveOpt = False,
+        suffix: SuffixOpt = "",
+        fmt: FormatOpt = None,
+        skip_existing: SkipExistingOpt = False,
+        dry_run: DryRunOpt = False,
+        report: ReportOpt = None,
+        quiet: QuietOpt = False,
+    ) -> None:
+        from imgrestore.pipeline import ModelChoice, RestoreJob, RestoreOptions
+
+        if overlap < 0 or (tile > 0 and overlap * 2 >= tile):
+            raise UsageError(f"--overlap {overlap} must be at least 0 and less than half of --tile {tile}")
+        items, plan = plan_batch(inputs, output, recursive=recursive, suffix=suffix, fmt=fmt,
+                                 skip_existing=skip_existing, dry_run=dry_run)
+        choice = ModelChoice(model, device, precision)
+        if not dry_run and model != "auto":
+            choice.for_channels(3)  # load now so a bad --model fails before any file is touched
+        options = RestoreOptions(tile=tile, overlap=overlap, batch_size=batch_size, sharpen=sharpen,
+                                 sharpen_amount=sharpen_amount)
+        results = run_with_progress(name, items, plan, RestoreJob(choice, options), quiet=quiet, report=report,
+                                    command={"command": name, "inputs": inputs, "output": str(output), "model": model,
+                                             "tile": tile, "overlap": overlap, "batch_size": batch_size,
+                                             "device": device, "precision": precision, "sharpen": sharpen,
+                                             "sharpen_amount": sharpen_amount})
+        exit_for(results)
+
+    command.__name__ = name
+    command.__doc__ = doc
+    return command
