@@ -38,7 +38,7 @@ def main() -> None:
     print("| folder | files | PSNR dB | SSIM |\n|---|---|---|---|")
     for name in sys.argv[2:]:
         value, structure, count = compare(reference, Path(name))
-        print(f"| {name} | {count} | {value:.2f} | {structure:.4f} |")
+        print(f"| {Path(name).name} | {count} | {value:.2f} | {structure:.4f} |")
 
 
 if __name__ == "__main__":

@@ -71,6 +71,7 @@ def train(
     checkpoint_every: Annotated[int, typer.Option("--checkpoint-every", min=1, help="Steps between checkpoints.")] = 250,
     val_every: Annotated[int, typer.Option("--val-every", min=1, help="Steps between validations.")] = 500,
     workdir: Annotated[Optional[Path], typer.Option("--workdir", help="Checkpoints and logs (default: OUTPUT with .run).")] = None,
+    init: Annotated[Optional[Path], typer.Option("--init", help="Start from this .safetensors of the same --arch/--config (fine-tuning).")] = None,
     resume: Annotated[bool, typer.Option("--resume", help="Continue from the checkpoint in the work folder.")] = False,
     seed: SeedOpt = 0,
     device: DeviceOpt = "auto",
@@ -88,7 +89,7 @@ def train(
         arch=arch, arch_config=parse_config(config or []), data=data or pairs, out=str(output),
         val=val, subset=parse_subset(subset, "--subset"), val_subset=parse_subset(val_subset, "--val-subset"),
         augment=augment, device=device, degrade=degrade_spec(degrade, sigma), crop=crop, batch=batch, steps=steps,
-        lr=lr, weight_decay=weight_decay,
+        lr=lr, weight_decay=weight_decay, init=str(init) if init else None,
         loss=loss, seed=seed, precision=precision, checkpoint_every=checkpoint_every, val_every=val_every,
         workdir=str(workdir) if workdir else "", domain=domain,
     )

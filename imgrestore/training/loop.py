@@ -28,7 +28,7 @@ from imgrestore.degradations.noise import GaussianNoise
 from imgrestore.devices import resolve_device
 from imgrestore.errors import UsageError
 from imgrestore.evaluation.metrics import psnr
-from imgrestore.restorer import Restorer
+from imgrestore.restorer import Restorer, check_fits
 from imgrestore.tiling import restore_images
 from imgrestore.training import distributed
 from imgrestore.training.data import TrainingSet, load_dataset, random_crops
@@ -62,6 +62,7 @@ class TrainConfig:
     workdir: str = ""
     domain: str = "photo"
     augment: bool = True  # random flips/rotations (off for digits: a flipped 2 is no digit)
+    init: str | None = None  # start from these weights (fine-tuning) instead of a random initialisation
     subset: tuple[int, int] | None = None  # [start, end) of the training images, e.g. MNIST's first 7500
     val_subset: tuple[int, int] | None = None
 
@@ -185,6 +186,9 @@ class _Run:
         self.context = distributed.setup(resolve_device(config.device))
         torch.manual_seed(config.seed)  # identical initial weights on every rank
         self.module = self.spec.build(self.arch_config)
+        self.init_training: dict[str, Any] = {}
+        if config.init and not resume:
+            self._load_init(config.init)
         self.state = TrainState()
         self.run_dir = config.run_dir
         self.checkpoint = self.run_dir / "last.pt"
@@ -214,6 +218,16 @@ class _Run:
         self.val_chains = validation_chains(config.degrade)
         self.loss_fn = _loss_fn(config.loss)
         self.scaler = torch.amp.GradScaler(enabled=self.restorer.dtype == torch.float16)
+
+    def _load_init(self, path: str) -> None:
+        """Start from an exported weights file of the same architecture and config."""
+        meta = read_meta(path)
+        if meta.arch != self.config.arch or self.spec.make_config(meta.config) != self.arch_config:
+            raise UsageError(f"--init {path}: weights of {meta.arch} {meta.config}, not of this --arch/--config")
+        state = read_state_dict(path)
+        check_fits(self.spec, self.module, state, path)
+        self.module.load_state_dict(state)
+        self.init_training = meta.training
 
     def _load_checkpoint(self) -> None:
         if not self.checkpoint.exists():
@@ -299,6 +313,8 @@ class _Run:
         out = Path(self.config.out)
         totals = {"minutes_total": round(self.state.seconds / 60, 1), "steps_total": self.state.step,
                   "processes": self.context.world_size}
+        if self.config.init:
+            totals["init"] = {"file": self.config.init, "training": self.init_training}
         if self.best_path.exists():
             best = read_meta(self.best_path)
             save(out, read_state_dict(self.best_path), dataclasses.replace(best, training={**best.training, **totals}))
@@ -369,6 +385,8 @@ def command_line(config: TrainConfig) -> str:
              "--device", config.device, "--precision", config.precision, "--val-every", str(config.val_every), "--domain", config.domain]
     if not config.augment:
         args.append("--no-augment")
+    if config.init:
+        args += ["--init", config.init]
     if config.subset:
         args += ["--subset", f"{config.subset[0]}:{config.subset[1]}"]
     if config.val_subset:

@@ -148,3 +148,19 @@ def test_classifier_needs_labels(train_folder, tmp_path, capsys):
     code, _, err = run(main, capsys, "train", "--arch", "digit-cnn", "--data", str(train_folder), "--crop", "28",
                        "-o", str(tmp_path / "x.safetensors"), "--steps", "1", "-q")
     assert code == 2 and "labels" in err
+
+
+def test_init_fine_tunes_from_weights_of_the_same_config(train_folder, tiny_model, tmp_path, capsys):
+    tiny = ["-c", "channels=3", "-c", "latent_dim=null", "-c", "filters=[4,8]", "-c", "stride=1",
+            "-c", "output=residual", "-c", "blocks_per_stage=0", "--crop", "16", "--batch", "2", "--precision", "fp32", "-q"]
+    out = tmp_path / "ft.safetensors"
+    code, _, err = run(main, capsys, "train", "--data", str(train_folder), "--init", str(tiny_model), "-o", str(out),
+                       "--steps", "2", *tiny)
+    assert code == 0, err
+    training = read_meta(out).training
+    assert training["init"]["file"] == str(tiny_model) and training["init"]["training"]["steps"] == 3
+    assert f"--init {tiny_model}" in training["command"]
+    wrong = [a if a != "filters=[4,8]" else "filters=[4,16]" for a in tiny]
+    code, _, err = run(main, capsys, "train", "--data", str(train_folder), "--init", str(tiny_model),
+                       "-o", str(tmp_path / "x.safetensors"), "--steps", "2", *wrong)
+    assert code == 2 and "--init" in err
