@@ -35,6 +35,10 @@ def test_models_command_lists_the_defaults(capsys):
     assert defaults == {"dae-photo-color", "dae-photo-gray"}
     code, out, _ = run(main, capsys, "models", "dae-photo-gray")
     assert code == 0 and json.loads(out)["channels"] == 1
+    code, out, _ = run(main, capsys, "models", "--archs")
+    assert code == 0 and "cnn-lstm" in out and "digit-cnn" in out
+    code, out, _ = run(main, capsys, "models")
+    assert code == 0 and "dae-photo-color *" in out
 
 
 @pytest.mark.parametrize("name", sorted(p.name for p in (EXAMPLES / "noisy").glob("*.png")))

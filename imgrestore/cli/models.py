@@ -34,7 +34,7 @@ def models(
             return
         table = Table("architecture", "task", "description")
         for row in rows:
-            table.add_row(row["name"] + (" *" if row["default"] else ""), row["task"], row["description"])
+            table.add_row(row["name"], row["task"], row["description"])
         console.table(table)
         return
 
