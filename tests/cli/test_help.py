@@ -12,7 +12,7 @@ from imgrestore.cli.app import main
 from weights_tools.cli import main as wt_main
 
 
-@pytest.mark.parametrize("command", [[], ["denoise"], ["train"], ["models"]])
+@pytest.mark.parametrize("command", [[], ["denoise"], ["corrupt"], ["train"], ["eval"], ["models"]])
 def test_imgrestore_help(capsys, command):
     code, out, _ = run(main, capsys, *command, "--help")
     assert code == 0
