@@ -7,7 +7,7 @@ import dataclasses
 import pytest
 import torch
 
-from imgrestore.architectures import ArchSpec, get_arch, list_archs, register
+from imgrestore.architectures import get_arch, list_archs, register
 from imgrestore.errors import UnknownArchitectureError, WeightsMismatchError
 from imgrestore.restorer import Restorer
 from imgrestore.weights.format import WeightsMeta, save

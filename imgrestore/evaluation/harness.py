@@ -18,7 +18,7 @@ import cv2
 import numpy as np
 import torch
 
-from imgrestore.degradations import Chain
+from imgrestore.degradations import Chain, quantize
 from imgrestore.degradations.job import CorruptJob
 from imgrestore.errors import UsageError
 from imgrestore.evaluation.baselines import Method
@@ -79,12 +79,11 @@ def degrade_sample(job: CorruptJob, name: str, clean: np.ndarray, bit_depth: int
                    label: int | None = None) -> Sample:
     """One sample, degraded exactly as `imgrestore corrupt` would write it (seed from ``name``)."""
     degraded, _ = job.degrade(clean, name)
-    pixels = degraded.images[0].numpy().transpose(1, 2, 0)
+    levels = 65535 if bit_depth == 16 else 255
+    pixels = quantize(degraded.images[0], levels).numpy().transpose(1, 2, 0)  # as written to disk
     if pixels.shape != clean.shape:
         raise UsageError(f"{job.chain.spec()}: evaluation needs degradations that keep the size "
                          "(use downsample:back=true)")
-    levels = 65535 if bit_depth == 16 else 255
-    pixels = (np.round(np.clip(pixels, 0, 1) * levels) / levels).astype(np.float32)  # as written to disk
     mask = degraded.mask[0, 0].numpy() if degraded.mask is not None else None
     return Sample(name, clean, pixels, mask, label)
 
