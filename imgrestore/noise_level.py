@@ -17,3 +17,8 @@ def estimate_sigma(pixels: np.ndarray) -> float:
         hh = (x[0::2, 0::2] - x[0::2, 1::2] - x[1::2, 0::2] + x[1::2, 1::2]) / 2
         sigmas.append(np.median(np.abs(hh)) / 0.6745)
     return float(np.mean(sigmas) * 255)
+
+
+def blind_sigma(pixels: np.ndarray) -> float:
+    """The noise level a noise-level model is given when the user names none (``--sigma auto``)."""
+    return estimate_sigma(pixels)

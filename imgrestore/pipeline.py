@@ -13,6 +13,7 @@ import torch
 
 from imgrestore.devices import resolve_device
 from imgrestore.errors import UsageError
+from imgrestore.noise_level import blind_sigma
 from imgrestore.postfilter import sharpen
 from imgrestore.restorer import Restorer
 from imgrestore.tiling import effective_tile, restore_images, tile_grid
@@ -28,6 +29,7 @@ class RestoreOptions:
     batch_size: int = 4
     sharpen: bool = False
     sharpen_amount: float = 1.0
+    sigma: float | None = None  # noise level (0..255) for noise-level models; None = estimate per image
 
 
 @dataclass
@@ -77,12 +79,26 @@ def _from_model_channels(parts: list[torch.Tensor], image_channels: int) -> np.n
     return merged.numpy().transpose(1, 2, 0).astype(np.float32)
 
 
-def restore_pixels(images: list[np.ndarray], restorer: Restorer, options: RestoreOptions = RestoreOptions()) -> list[np.ndarray]:
-    """Restore float32 [H, W, C] 0..1 images with one restorer; tiles of all images share batches."""
+def noise_levels(images: list[np.ndarray], restorer: Restorer, options: RestoreOptions) -> list[float] | None:
+    """The sigma (0..255) each image is restored with: --sigma if given, else the blind estimate;
+    None for models that take no noise level."""
+    if not restorer.uses_noise_level:
+        return None
+    return [options.sigma if options.sigma is not None else blind_sigma(img) for img in images]
+
+
+def restore_pixels(images: list[np.ndarray], restorer: Restorer, options: RestoreOptions = RestoreOptions(),
+                   levels: list[float] | None = None) -> list[np.ndarray]:
+    """Restore float32 [H, W, C] 0..1 images with one restorer; tiles of all images share batches.
+    ``levels``: per-image noise sigma for noise-level models (default: :func:`noise_levels`)."""
+    if levels is None:
+        levels = noise_levels(images, restorer, options)
     pieces = [_to_model_channels(img, restorer.channels) for img in images]
     flat = [t for parts in pieces for t in parts]
+    flat_levels = None if levels is None else [lvl for lvl, parts in zip(levels, pieces) for _ in parts]
     restored = restore_images(flat, restorer, tile=options.tile, overlap=options.overlap,
-                              batch_size=options.batch_size, req=restorer.size_req, tiling=restorer.tiling)
+                              batch_size=options.batch_size, req=restorer.size_req, tiling=restorer.tiling,
+                              levels=flat_levels)
     outputs, start = [], 0
     for img, parts in zip(images, pieces):
         out = _from_model_channels(restored[start:start + len(parts)], img.shape[2])
@@ -112,7 +128,16 @@ class RestoreJob:
 
     def process(self, group: list) -> list:
         restorer = self.choice.for_channels(group[0].image.channels)
-        outputs = restore_pixels([g.image.pixels for g in group], restorer, self.options)
-        for loaded in group:
+        pixels = [g.image.pixels for g in group]
+        levels = noise_levels(pixels, restorer, self.options)
+        outputs = restore_pixels(pixels, restorer, self.options, levels)
+        fixed = restorer.size_req.fixed
+        for index, loaded in enumerate(group):
             loaded.result.model = restorer.name
+            if levels is not None:
+                loaded.result.noise_level = round(levels[index], 2)
+            size = (loaded.image.height, loaded.image.width)
+            if fixed is not None and size != fixed:  # the documented decision for fixed-size models
+                loaded.result.notes.append(f"resized {size[1]}x{size[0]} to the model's {fixed[1]}x{fixed[0]} "
+                                           "(area) and back (bicubic)")
         return [g.image.with_pixels(pixels) for g, pixels in zip(group, outputs)]

@@ -45,6 +45,14 @@ def check_fits(spec: ArchSpec, module: nn.Module, state_dict: dict[str, torch.Te
         raise WeightsMismatchError(f"{source}: tensors do not fit architecture '{spec.name}': " + "; ".join(parts))
 
 
+def sigma_tensor(noise_level: float | torch.Tensor | None, batch: int, device: torch.device) -> torch.Tensor:
+    """Noise level(s) on the 0..255 scale -> a [batch] float tensor on the 0..1 scale the modules take."""
+    if noise_level is None:
+        raise ValueError("this model takes a noise level: pass noise_level (sigma on the 0..255 scale)")
+    level = torch.as_tensor(noise_level, dtype=torch.float32, device=device).reshape(-1)
+    return (level.expand(batch) if level.numel() == 1 else level) / 255
+
+
 class Restorer:
     """A ready-to-run restorer; build it with :meth:`from_file` or :func:`imgrestore.load_restorer`."""
 
@@ -101,8 +109,16 @@ class Restorer:
         return sum(p.numel() for p in self.module.parameters())
 
     # -- the call contract -----------------------------------------------------------------------
-    def __call__(self, x: torch.Tensor, noise_level: float | None = None) -> torch.Tensor:
-        """Restore a batch [B, C, H, W] of 0..1 floats; returns the same shape, clamped to 0..1."""
+    @property
+    def uses_noise_level(self) -> bool:
+        """True if the model must be told the noise sigma (noise-level map input)."""
+        return self.spec.uses_noise_level
+
+    def __call__(self, x: torch.Tensor, noise_level: float | torch.Tensor | None = None) -> torch.Tensor:
+        """Restore a batch [B, C, H, W] of 0..1 floats; returns the same shape, clamped to 0..1.
+
+        ``noise_level``: the Gaussian sigma on the 0..255 scale, one number or one per image; needed
+        by models that take a noise-level map, ignored by the others."""
         if x.ndim != 4 or x.shape[1] != self.channels:
             raise ValueError(f"expected [B, {self.channels}, H, W], got {tuple(x.shape)}")
         height, width = x.shape[-2:]
@@ -119,13 +135,16 @@ class Restorer:
                 y = F.interpolate(y, size=(height, width), mode="bicubic", align_corners=False)
             return y[..., :height, :width].clamp(0, 1)
 
-    def forward(self, x: torch.Tensor, noise_level: float | None = None) -> torch.Tensor:
+    def forward(self, x: torch.Tensor, noise_level: float | torch.Tensor | None = None) -> torch.Tensor:
         """Run the module at the chosen precision; no padding, no gradient bookkeeping."""
         if self.device.type == "cpu":
             x = x.contiguous(memory_format=torch.channels_last)
         use_autocast = self.dtype != torch.float32
         with torch.autocast(self.device.type, dtype=self.dtype, enabled=use_autocast):
-            y = self.module(x)
+            if self.uses_noise_level:
+                y = self.module(x, sigma_tensor(noise_level, x.shape[0], x.device))
+            else:
+                y = self.module(x)
         return y.float()
 
     def describe(self) -> dict[str, Any]:

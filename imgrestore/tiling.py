@@ -17,7 +17,7 @@ import torch
 
 from imgrestore.architectures.registry import SizeRequirements, Tiling
 
-BatchFn = Callable[[torch.Tensor], torch.Tensor]
+BatchFn = Callable[..., torch.Tensor]  # fn(tiles) or fn(tiles, levels)
 
 
 @dataclass(frozen=True)
@@ -95,11 +95,13 @@ def restore_images(
     batch_size: int = 4,
     req: SizeRequirements = SizeRequirements(),
     tiling: Tiling = Tiling.TILED,
+    levels: list[float] | None = None,
 ) -> list[torch.Tensor]:
     """Restore several [C, H, W] images with ``fn`` on batches of same-shape tiles.
 
     Tiles of different images share batches, so many small images fill a batch as well as one
-    large image does. ``fn`` receives [B, C, h, w] and must return the same shape.
+    large image does. ``fn`` receives [B, C, h, w] and must return the same shape; with ``levels``
+    (one noise level per image) it is called ``fn(tiles, tile_levels)`` with a [B] tensor.
     """
     tile = effective_tile(tile, req, tiling)
     if tile and overlap * 2 >= tile:
@@ -109,7 +111,11 @@ def restore_images(
     boxes = [box for i, img in enumerate(images) for box in tile_grid(img.shape[-2], img.shape[-1], tile, overlap, i)]
     for batch in _same_shape_batches(boxes, batch_size):
         crops = torch.stack([images[b.image][:, b.y0:b.y1, b.x0:b.x1] for b in batch])
-        restored = fn(crops).to("cpu", torch.float32)
+        if levels is None:
+            restored = fn(crops)
+        else:
+            restored = fn(crops, torch.tensor([levels[b.image] for b in batch], dtype=torch.float32))
+        restored = restored.to("cpu", torch.float32)
         weight = feather_weight(*batch[0].shape, overlap if tile else 0)[0]
         for box, out in zip(batch, restored):
             outputs[box.image][:, box.y0:box.y1, box.x0:box.x1] += out * weight

@@ -16,7 +16,9 @@ TINY = {
     "dae": {"channels": 3, "filters": [4, 8], "latent_dim": None},
     "cnn-lstm": {"channels": 1, "image_size": 12, "conv": [4, 8], "thought": 10, "hidden": 16, "layers": 2},
     "cnn-cnn": {"channels": 1, "image_size": 12, "conv": [4, 8]},
+    "resunet": {"channels": 3, "widths": [4, 8, 16], "blocks": 1},
 }
+SIGMA = 25.0  # given to noise-level models, ignored by the others
 
 
 @pytest.mark.parametrize("name", list_archs("restore"))
@@ -25,7 +27,7 @@ def test_tiny_forward_and_size_requirements(name):
     config = spec.make_config(TINY[name])
     restorer = Restorer(spec, config, spec.build(config), WeightsMeta(arch=name, config={}))
     x = torch.rand(2, restorer.channels, 37, 29)  # deliberately not a multiple of anything
-    y = restorer(x)
+    y = restorer(x, SIGMA)
     assert y.shape == x.shape and 0 <= y.min() and y.max() <= 1
 
 
@@ -40,7 +42,7 @@ def test_safetensors_round_trip_gives_identical_output(name, tmp_path):
     a = Restorer(spec, config, module, WeightsMeta(arch=name, config={}))
     b = Restorer.from_file(path)
     x = torch.rand(1, a.channels, 32, 32)
-    torch.testing.assert_close(a(x), b(x))
+    torch.testing.assert_close(a(x, SIGMA), b(x, SIGMA))
 
 
 def test_dense_latent_dae_declares_its_fixed_size():
@@ -108,3 +110,20 @@ def test_digit_classifier_outputs_class_logits():
     module = spec.build(spec.make_config({"conv": [4, 8], "hidden": 16}))
     assert module(torch.rand(5, 1, 28, 28)).shape == (5, 10)
     assert list_archs("classify") == ["digit-cnn"] and "digit-cnn" not in list_archs("restore")
+
+
+def test_noise_level_model_demands_and_uses_the_level():
+    spec = get_arch("resunet")
+    config = spec.make_config(TINY["resunet"])
+    torch.manual_seed(0)
+    module = spec.build(config)
+    torch.nn.init.normal_(module.tail.weight, std=0.1)  # an untrained model starts at the identity
+    restorer = Restorer(spec, config, module, WeightsMeta(arch="resunet", config={}))
+    x = torch.rand(2, 3, 16, 16)
+    with pytest.raises(ValueError, match="noise level"):
+        restorer(x)
+    low, high = restorer(x, 5.0), restorer(x, 50.0)
+    assert not torch.allclose(low, high)
+    per_image = restorer(x, torch.tensor([5.0, 50.0]))
+    torch.testing.assert_close(per_image[0], low[0])
+    torch.testing.assert_close(per_image[1], high[1])

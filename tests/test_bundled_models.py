@@ -28,6 +28,17 @@ def test_default_models_are_bundled_with_training_provenance(name):
     assert meta.noise_range[0] == 0.0 and meta.noise_range[1] >= 35.0  # gray: last stage 0..35, see TRAINING.md
 
 
+@pytest.mark.parametrize("name", catalog.bundled_names())
+def test_every_bundled_model_was_trained_by_imgrestore_train(name):
+    meta = read_meta(catalog.resolve(name))
+    command = meta.training["command"]
+    assert command.startswith(f"imgrestore train --arch {meta.arch}")
+    assert meta.training["steps"] > 0 and meta.training["minutes"] > 0
+    if meta.domain == "digits":  # the 2,500 test digits (7500:10000) are never trained or validated on
+        assert meta.training["data"].endswith("mnist10k.npz")
+        assert "--subset 0:7000" in command and "--val-subset 7000:7500" in command
+
+
 def test_models_command_lists_the_defaults(capsys):
     code, out, _ = run(main, capsys, "models", "--json")
     assert code == 0

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 import torch
 
-from imgrestore.degradations import operators, parse_chain, parse_operator
+from imgrestore.degradations import operators, parse_chain, parse_degradation, parse_operator
 from imgrestore.degradations.base import seed_for
 from imgrestore.degradations.jpeg import compress
 from imgrestore.errors import SpecError
@@ -157,3 +157,29 @@ def test_operators_are_frozen_dataclasses():
     for cls in operators().values():
         assert dataclasses.is_dataclass(cls)
         assert cls.__dataclass_params__.frozen
+
+
+def test_alternatives_send_each_image_through_one_chain():
+    choice = parse_degradation("mask:lower-half | gaussian:sigma=50")
+    x = torch.full((64, 1, 8, 8), 0.5)
+    out = choice(x, gen(3))
+    masked = (out.images[:, :, 4:] == 0).flatten(1).all(dim=1)
+    noisy = (out.images[:, :, :4] != 0.5).flatten(1).any(dim=1)
+    assert torch.equal(masked, ~noisy)  # exactly one of the two per image
+    assert 10 < int(masked.sum()) < 54  # both drawn, roughly evenly
+    assert torch.equal(out.mask[masked], torch.ones_like(out.mask[masked]) * (torch.arange(8) >= 4).float()[:, None])
+    assert torch.equal(choice(x, gen(3)).images, out.images)
+
+
+def test_alternatives_are_refused_outside_training():
+    with pytest.raises(SpecError, match="train --degrade"):
+        parse_chain("mask:lower-half | gaussian:sigma=50")
+    with pytest.raises(SpecError, match="empty alternative"):
+        parse_degradation("gaussian:sigma=5 |")
+
+
+def test_gaussian_mean_shifts_the_noise_on_its_own_scale():
+    x = torch.full((1, 1, 64, 64), 0.25)
+    assert torch.allclose(parse_chain("gaussian:sigma=0,mean=51")(x, gen()).images, torch.full_like(x, 0.45))
+    shifted = parse_chain("gaussian:coef=0.1,mean=0.5")(x, gen()).images
+    assert abs(float(shifted.mean()) - 0.75) < 0.01

@@ -10,18 +10,19 @@ import sys
 
 import typer
 
-from imgrestore.cli import corrupt, denoise, eval, models, train
+from imgrestore.cli import corrupt, denoise, eval, inpaint, models, train
 from imgrestore.errors import ImgrestoreError
 
 app = typer.Typer(
     name="imgrestore",
-    help="Restore damaged images in bulk with pretrained neural restorers: denoise, corrupt (make degraded copies), train, eval, models.",
+    help="Restore damaged images in bulk with pretrained neural restorers: denoise, inpaint, corrupt (make degraded copies), train, eval, models.",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
     rich_markup_mode="markdown",  # reflow docstring paragraphs instead of keeping their line breaks
 )
 app.command("denoise")(denoise.denoise)
+app.command("inpaint")(inpaint.inpaint)
 app.command("corrupt")(corrupt.corrupt)
 app.command("train")(train.train)
 app.command("eval")(eval.evaluate)

@@ -15,11 +15,22 @@ from imgrestore.cli.options import (
 from imgrestore.errors import UsageError
 
 
+def noise_levels_for(sigma: str, samples: list) -> list[float] | None:
+    """--sigma auto|true|N -> the level per sample (None: every method estimates its own)."""
+    from imgrestore.cli.restore_command import parse_sigma
+
+    if sigma.strip().lower() == "true":
+        return [s.noise_level for s in samples]
+    value = parse_sigma(sigma)
+    return None if value is None else [value] * len(samples)
+
+
 def evaluate(
     inputs: InputsArg,
     degrade: Annotated[str, typer.Option("--degrade", help="Degradation spec applied to every clean image (see `imgrestore corrupt --list`).")] = "gaussian:sigma=25",
     model: Annotated[Optional[list[str]], typer.Option("--model", "-m", help="Model to evaluate (bundled name, 'auto' or .safetensors path); repeatable.")] = None,
     baseline: Annotated[Optional[list[str]], typer.Option("--baseline", help="identity | nlm | bm3d (needs imgrestore[bm3d]); repeatable.")] = None,
+    sigma: Annotated[str, typer.Option("--sigma", help="Noise level each method is told: 'auto' (each estimates it, as a user would), 'true' (the sigma the --degrade chain drew for each image) or a number on the 0..255 scale.")] = "auto",
     seed: SeedOpt = 0,
     save: Annotated[Optional[list[Path]], typer.Option("--save", help="Write the table to FILE.json, FILE.csv or FILE.md; repeatable.")] = None,
     grid: Annotated[Optional[Path], typer.Option("--grid", help="Save a comparison picture: degraded | each method | clean.")] = None,
@@ -83,19 +94,21 @@ def evaluate(
             raise UsageError("--classifier needs labelled inputs (an .npz with a 'labels' array)")
         clean_accuracy = float((predict(*judge, [s.clean for s in samples]) == [s.label for s in samples]).mean())
         console.line(f"classifier {classifier}: accuracy on the clean images {clean_accuracy:.4f}")
+    levels = noise_levels_for(sigma, samples)
     scores, outputs = [], []
     with console.progress("eval", total=len(methods), unit="methods") as bar:
         for method in methods:
-            result, restored = score(method, samples, judge)
+            result, restored = score(method, samples, judge, levels)
             scores.append(result)
             outputs.append((method.name, restored))
             bar.advance(1, f"{method.name}: {result.psnr:.2f} dB")
     cols = columns(scores)
-    table = Table("method", *(h for h, _ in cols), title=f"{degrade} · seed {seed} · {len(samples)} images")
+    table = Table("method", *(h for h, _ in cols), title=f"{degrade} · sigma {sigma} · seed {seed} · {len(samples)} images")
     for s in scores:
         table.add_row(s.method, *(cell(s, a) for _, a in cols))
     console.table(table)
-    setup = {"inputs": inputs, "subset": subset, "degrade": chain.spec(full=True), "seed": seed, "images": len(samples),
+    setup = {"inputs": inputs, "subset": subset, "degrade": chain.spec(full=True), "sigma": sigma, "seed": seed,
+             "images": len(samples),
              "classifier": classifier, "clean_accuracy": clean_accuracy if judge else None,
              "models": model or [], "baselines": baseline or [], "tile": tile, "overlap": overlap, "device": device,
              "precision": precision}

@@ -15,6 +15,19 @@ from imgrestore.cli.options import (
 from imgrestore.errors import UsageError
 
 
+def parse_sigma(text: str) -> float | None:
+    """--sigma: 'auto' (None: estimate per image) or a level on the 0..255 scale."""
+    if text.strip().lower() == "auto":
+        return None
+    try:
+        value = float(text)
+    except ValueError:
+        raise UsageError(f"--sigma {text}: expected 'auto' or a number on the 0..255 scale, e.g. 25") from None
+    if not 0 <= value <= 255:
+        raise UsageError(f"--sigma {text}: must be between 0 and 255")
+    return value
+
+
 def make_restore_command(name: str, default_model: str, doc: str) -> Callable[..., None]:
     """A Typer command restoring files/folders/globs into an output folder with ``default_model``."""
 
@@ -27,6 +40,7 @@ def make_restore_command(name: str, default_model: str, doc: str) -> Callable[..
         batch_size: BatchSizeOpt = 4,
         device: DeviceOpt = "auto",
         precision: PrecisionOpt = "fp32",
+        sigma: Annotated[str, typer.Option("--sigma", help="Noise level on the 0..255 scale for models that take one (e.g. 25), or 'auto' to estimate it per image. The report records the level used for every file.")] = "auto",
         sharpen: Annotated[bool, typer.Option("--sharpen", help="Apply the denoising-autoencoder paper's 3x3 sharpening kernel after restoration.")] = False,
         sharpen_amount: Annotated[float, typer.Option("--sharpen-amount", min=0.0, max=1.0, help="How much of the sharpened image to blend in (with --sharpen).")] = 1.0,
         recursive: RecursiveOpt = False,
@@ -47,11 +61,11 @@ def make_restore_command(name: str, default_model: str, doc: str) -> Callable[..
         if not dry_run and model != "auto":
             choice.for_channels(3)  # load now so a bad --model fails before any file is touched
         options = RestoreOptions(tile=tile, overlap=overlap, batch_size=batch_size, sharpen=sharpen,
-                                 sharpen_amount=sharpen_amount)
+                                 sharpen_amount=sharpen_amount, sigma=parse_sigma(sigma))
         results = run_with_progress(name, items, plan, RestoreJob(choice, options), quiet=quiet, report=report,
                                     command={"command": name, "inputs": inputs, "output": str(output), "model": model,
                                              "tile": tile, "overlap": overlap, "batch_size": batch_size,
-                                             "device": device, "precision": precision, "sharpen": sharpen,
+                                             "device": device, "precision": precision, "sigma": sigma, "sharpen": sharpen,
                                              "sharpen_amount": sharpen_amount})
         exit_for(results)
 

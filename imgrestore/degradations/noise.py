@@ -13,11 +13,14 @@ from imgrestore.degradations.base import Operator, Params, check, operator, per_
 @dataclass(frozen=True)
 class GaussianNoise(Operator):
     """Additive white Gaussian noise: sigma on the 0..255 scale (a range is drawn per image), or
-    ``coef`` in the denoising-autoencoder paper's form x + coef * N(0, 1) on 0..1. Clipped to 0..1."""
+    ``coef`` in the denoising-autoencoder paper's form x + coef * N(0, 1) on 0..1. ``mean`` shifts
+    the noise (the tutorial code the paper's autoencoder follows draws N(0.5, 0.5): coef=0.5,mean=0.5).
+    Clipped to 0..1."""
 
     name = "gaussian"
     sigma: tuple[float, float] = setting((25.0, 25.0), "standard deviation on the 0..255 scale, or a range lo..hi drawn per image")
     coef: float | None = setting(None, "if set, the paper's noise coefficient on 0..1 (replaces sigma)")
+    mean: float = setting(0.0, "mean of the noise, on the scale of sigma (0..255) or of coef (0..1)")
 
     def __post_init__(self) -> None:
         check(0 <= self.sigma[0] <= self.sigma[1], self.name, "sigma must satisfy 0 <= lo <= hi")
@@ -30,7 +33,8 @@ class GaussianNoise(Operator):
 
     def apply(self, x: torch.Tensor, params: Params, generator: torch.Generator) -> torch.Tensor:
         noise = torch.randn(x.shape, generator=generator, dtype=torch.float32).to(x)
-        return (x + per_image(params["sigma"] / 255, x) * noise).clamp(0, 1)
+        shift = self.mean if self.coef is not None else self.mean / 255
+        return (x + shift + per_image(params["sigma"] / 255, x) * noise).clamp(0, 1)
 
 
 @operator

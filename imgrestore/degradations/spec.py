@@ -7,6 +7,9 @@ Grammar: operators joined by ``+``; each is ``name`` or ``name:key=value,key=val
     gaussian:sigma=0..50
     mask:lower-half+saltpepper:amount=0.1
     downsample:factor=4,back=true+gaussian:sigma=10
+
+Training also takes alternatives joined by `` | ``: each image goes through one of them, drawn
+uniformly (``mask:lower-half+saltpepper:amount=0.1 | mask:lower-half+gaussian:sigma=51``).
 """
 
 from __future__ import annotations
@@ -129,9 +132,68 @@ class Chain:
         return Degraded(x, params, mask)
 
 
+@dataclass(frozen=True)
+class Choice:
+    """Alternative chains: each image of a batch goes through one of them, drawn uniformly, so one
+    model can learn several corruptions at once. Only training draws from alternatives; ``corrupt``
+    and ``eval`` take one chain so that every file records exactly what was done to it."""
+
+    chains: tuple[Chain, ...]
+
+    @property
+    def ops(self) -> tuple[Operator, ...]:
+        return tuple(op for chain in self.chains for op in chain.ops)
+
+    @property
+    def makes_mask(self) -> bool:
+        return any(chain.makes_mask for chain in self.chains)
+
+    def spec(self, full: bool = False) -> str:
+        return " | ".join(chain.spec(full) for chain in self.chains)
+
+    def __call__(self, x: torch.Tensor, generator: torch.Generator) -> Degraded:
+        picks = torch.randint(len(self.chains), (x.shape[0],), generator=generator)
+        images = x.clone()
+        mask = torch.zeros_like(x) if self.makes_mask else None
+        for index, chain in enumerate(self.chains):
+            rows = (picks == index).nonzero().flatten()
+            if len(rows) == 0:
+                continue
+            degraded = chain(x[rows], generator)
+            images[rows] = degraded.images
+            if mask is not None and degraded.mask is not None:
+                mask[rows] = degraded.mask.to(mask)
+        return Degraded(images, [], mask)
+
+
+def drawn_noise_level(chain: Chain | Choice, degraded: Degraded) -> torch.Tensor:
+    """Per image, the Gaussian sigma (0..255) the chain drew: what a noise-level model is told
+    in training (several Gaussian steps add in quadrature; 0 if the chain adds none)."""
+    if isinstance(chain, Choice):
+        raise SpecError("noise-level models train on one chain, not on alternatives ('|')")
+    variance = torch.zeros(degraded.images.shape[0], dtype=torch.float64)
+    for op, params in zip(chain.ops, degraded.params):
+        if op.name == "gaussian":
+            variance += params["sigma"].to(torch.float64) ** 2
+    return variance.sqrt().float()
+
+
+def parse_degradation(spec: str) -> Chain | Choice:
+    """A chain, or a :class:`Choice` when the spec joins alternatives with ``|`` (training only)."""
+    texts = [text for text in spec.split("|")]
+    if len(texts) == 1:
+        return parse_chain(spec)
+    if any(not text.strip() for text in texts):
+        raise SpecError(f"'{spec}': an empty alternative around '|'")
+    return Choice(tuple(parse_chain(text) for text in texts))
+
+
 def parse_chain(specs: str | list[str]) -> Chain:
     """A chain from one spec string (``a+b``) or several (repeated ``--op``); ``none`` is the empty chain."""
     texts = [specs] if isinstance(specs, str) else list(specs)
+    if any("|" in text for text in texts):
+        raise SpecError(f"'{' '.join(texts)}': alternatives ('|') are for `train --degrade` only; "
+                        "corrupt and evaluate with one chain at a time")
     if [t.strip().lower() for t in texts] == ["none"]:
         return Chain(())  # clean inputs (e.g. training a classifier)
     parts = [part for text in texts for part in text.split("+") if part.strip()]

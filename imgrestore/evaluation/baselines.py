@@ -1,8 +1,9 @@
 """Classical baselines for `imgrestore eval`, behind the same interface as a model.
 
 A method maps a list of float32 [H, W, C] 0..1 images to restored images of the same shape.
-Non-local means and BM3D need a noise level: they take the blind estimate of each image
-(:func:`imgrestore.noise_level.estimate_sigma`), as a user without the true sigma would.
+Non-local means and BM3D need a noise level: given ``levels`` (``eval --sigma true|N``) they use
+them, else the blind estimate of each image (:func:`imgrestore.noise_level.estimate_sigma`), as a
+user without the true sigma would.
 """
 
 from __future__ import annotations
@@ -24,8 +25,12 @@ NLM_H_PER_SIGMA = 0.88
 class Method(Protocol):
     name: str
 
-    def restore(self, images: list[np.ndarray]) -> list[np.ndarray]:
-        """Restore float32 [H, W, C] 0..1 images."""
+    def restore(self, images: list[np.ndarray], levels: list[float] | None = None) -> list[np.ndarray]:
+        """Restore float32 [H, W, C] 0..1 images; ``levels``: known noise sigma (0..255) per image."""
+
+
+def _level(images: list[np.ndarray], levels: list[float] | None, index: int) -> float:
+    return levels[index] if levels is not None else estimate_sigma(images[index])
 
 
 @dataclass
@@ -34,7 +39,7 @@ class Identity:
 
     name: str = "identity"
 
-    def restore(self, images: list[np.ndarray]) -> list[np.ndarray]:
+    def restore(self, images: list[np.ndarray], levels: list[float] | None = None) -> list[np.ndarray]:
         return [image.copy() for image in images]
 
 
@@ -44,10 +49,10 @@ class NonLocalMeans:
 
     name: str = "nlm"
 
-    def restore(self, images: list[np.ndarray]) -> list[np.ndarray]:
+    def restore(self, images: list[np.ndarray], levels: list[float] | None = None) -> list[np.ndarray]:
         out = []
-        for image in images:
-            h = max(1.0, NLM_H_PER_SIGMA * estimate_sigma(image))
+        for index, image in enumerate(images):
+            h = max(1.0, NLM_H_PER_SIGMA * _level(images, levels, index))
             array = np.round(np.clip(image, 0, 1) * 255).astype(np.uint8)
             source = array[:, :, 0] if array.shape[2] == 1 else array
             restored = cv2.fastNlMeansDenoising(np.ascontiguousarray(source), None, h=h, templateWindowSize=7,
@@ -58,7 +63,7 @@ class NonLocalMeans:
 
 @dataclass
 class BM3D:
-    """BM3D from the optional ``bm3d`` package (``pip install imgrestore[bm3d]``), estimated sigma."""
+    """BM3D from the optional ``bm3d`` package (``pip install imgrestore[bm3d]``)."""
 
     name: str = "bm3d"
 
@@ -68,12 +73,12 @@ class BM3D:
         except ImportError:
             raise UsageError("--baseline bm3d needs the bm3d package: pip install 'imgrestore[bm3d]'") from None
 
-    def restore(self, images: list[np.ndarray]) -> list[np.ndarray]:
+    def restore(self, images: list[np.ndarray], levels: list[float] | None = None) -> list[np.ndarray]:
         import bm3d
 
         out = []
-        for image in images:
-            sigma = estimate_sigma(image) / 255
+        for index, image in enumerate(images):
+            sigma = _level(images, levels, index) / 255
             if image.shape[2] == 3:
                 restored = bm3d.bm3d_rgb(image.astype(np.float64), sigma)
             else:

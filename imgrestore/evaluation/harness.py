@@ -18,7 +18,7 @@ import cv2
 import numpy as np
 import torch
 
-from imgrestore.degradations import Chain, quantize
+from imgrestore.degradations import Chain, drawn_noise_level, quantize
 from imgrestore.degradations.job import CorruptJob
 from imgrestore.errors import UsageError
 from imgrestore.evaluation.baselines import Method
@@ -39,6 +39,7 @@ class Sample:
     degraded: np.ndarray
     mask: np.ndarray | None = None  # [H, W], 1 = missing
     label: int | None = None
+    noise_level: float = 0.0  # Gaussian sigma (0..255) the chain drew: what `eval --sigma true` gives methods
 
 
 @dataclass
@@ -49,11 +50,13 @@ class ModelMethod:
     choice: ModelChoice
     options: RestoreOptions
 
-    def restore(self, images: list[np.ndarray]) -> list[np.ndarray]:
+    def restore(self, images: list[np.ndarray], levels: list[float] | None = None) -> list[np.ndarray]:
         out: list[np.ndarray | None] = [None] * len(images)
         for channels in sorted({img.shape[2] for img in images}):
             index = [i for i, img in enumerate(images) if img.shape[2] == channels]
-            restored = restore_pixels([images[i] for i in index], self.choice.for_channels(channels), self.options)
+            restorer = self.choice.for_channels(channels)
+            given = [levels[i] for i in index] if levels is not None and restorer.uses_noise_level else None
+            restored = restore_pixels([images[i] for i in index], restorer, self.options, given)
             for i, pixels in zip(index, restored):
                 out[i] = pixels
         return out  # type: ignore[return-value]
@@ -85,7 +88,7 @@ def degrade_sample(job: CorruptJob, name: str, clean: np.ndarray, bit_depth: int
         raise UsageError(f"{job.chain.spec()}: evaluation needs degradations that keep the size "
                          "(use downsample:back=true)")
     mask = degraded.mask[0, 0].numpy() if degraded.mask is not None else None
-    return Sample(name, clean, pixels, mask, label)
+    return Sample(name, clean, pixels, mask, label, float(drawn_noise_level(job.chain, degraded)[0]))
 
 
 def make_samples(items: list[InputItem], chain: Chain, seed: int) -> list[Sample]:
@@ -133,11 +136,12 @@ def predict(classifier: torch.nn.Module, size: tuple[int, int], images: list[np.
         return torch.cat([classifier(tensors[i:i + 512]).argmax(dim=1) for i in range(0, len(tensors), 512)]).numpy()
 
 
-def score(method: Method, samples: list[Sample], classifier: tuple[torch.nn.Module, tuple[int, int]] | None = None
-          ) -> tuple[Score, list[np.ndarray]]:
-    """Run one method over all samples (one call, so tiles of all images share batches) and score it."""
+def score(method: Method, samples: list[Sample], classifier: tuple[torch.nn.Module, tuple[int, int]] | None = None,
+          levels: list[float] | None = None) -> tuple[Score, list[np.ndarray]]:
+    """Run one method over all samples (one call, so tiles of all images share batches) and score it.
+    ``levels``: the noise sigma each image's method is told (None: each method estimates it)."""
     started = time.perf_counter()
-    restored = method.restore([s.degraded for s in samples])
+    restored = method.restore([s.degraded for s in samples], levels)
     seconds = time.perf_counter() - started
     with_ssim = ssim_available()
     per_image = {}

@@ -23,11 +23,12 @@ import torch
 from torch import nn
 
 from imgrestore.architectures import get_arch
-from imgrestore.degradations import Chain, parse_chain, quantize, seed_for
+from imgrestore.degradations import Chain, Choice, drawn_noise_level, parse_degradation, quantize, seed_for
 from imgrestore.degradations.noise import GaussianNoise
 from imgrestore.devices import resolve_device
 from imgrestore.errors import UsageError
 from imgrestore.evaluation.metrics import psnr
+from imgrestore.noise_level import blind_sigma
 from imgrestore.restorer import Restorer, check_fits
 from imgrestore.tiling import restore_images
 from imgrestore.training import distributed
@@ -92,8 +93,15 @@ def _rmse(output: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
     return torch.sqrt(nn.functional.mse_loss(output, target) + 1e-12)
 
 
+def _psnr_loss(output: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
+    """Minus the mean per-image PSNR (up to a constant): each crop counts by its relative error, so
+    low-noise crops weigh as much as high-noise ones instead of being drowned by them (NAFNet's loss)."""
+    per_image = (output - target).pow(2).flatten(1).mean(dim=1)
+    return 10 * torch.log10(per_image + 1e-8).mean()
+
+
 LOSSES: dict[str, Callable[[torch.Tensor, torch.Tensor], torch.Tensor]] = {
-    "l1": nn.functional.l1_loss, "mse": nn.functional.mse_loss, "rmse": _rmse,
+    "l1": nn.functional.l1_loss, "mse": nn.functional.mse_loss, "rmse": _rmse, "psnr": _psnr_loss,
 }
 
 
@@ -105,8 +113,11 @@ def _loss_fn(name: str) -> Callable[[torch.Tensor, torch.Tensor], torch.Tensor]:
 
 
 def validation_chains(degrade: str) -> dict[str, Chain]:
-    """What validation measures: PSNR at sigma 15/25/50 for a Gaussian denoiser, else the training chain."""
-    chain = parse_chain(degrade)
+    """What validation measures: PSNR at sigma 15/25/50 for a Gaussian denoiser, else the training
+    chain (each alternative of a ``|`` spec on its own: psnr_1, psnr_2, ...)."""
+    chain = parse_degradation(degrade)
+    if isinstance(chain, Choice):
+        return {f"psnr_{index}": alternative for index, alternative in enumerate(chain.chains, start=1)}
     if len(chain.ops) == 1 and isinstance(chain.ops[0], GaussianNoise) and chain.ops[0].coef is None:
         return {f"psnr_sigma{int(s)}": Chain((GaussianNoise(sigma=(s, s)),)) for s in VAL_SIGMAS}
     return {"psnr": chain}
@@ -115,17 +126,20 @@ def validation_chains(degrade: str) -> dict[str, Chain]:
 def validate(restorer: Restorer, val: TrainingSet, chains: dict[str, Chain], seed: int = 0) -> dict[str, float]:
     """Mean PSNR on the validation set through the tiling engine: degraded by each chain (8-bit
     quantised, as on disk), or the given degraded twins for paired data."""
-    def run(key: str, degraded: list[torch.Tensor]) -> float:
+    def run(degraded: list[torch.Tensor], levels: list[float] | None) -> float:
         restored = restore_images(degraded, restorer, tile=256, overlap=16, batch_size=16,
-                                  req=restorer.size_req, tiling=restorer.tiling)
+                                  req=restorer.size_req, tiling=restorer.tiling, levels=levels)
         return float(np.mean([psnr(out.numpy(), clean.numpy()) for out, clean in zip(restored, val.clean)]))
 
     if val.degraded is not None:
-        return {"psnr": run("psnr", val.degraded)}
+        levels = [blind_sigma(d.permute(1, 2, 0).numpy()) for d in val.degraded] if restorer.uses_noise_level else None
+        return {"psnr": run(val.degraded, levels)}
     results: dict[str, float] = {}
     for key, chain in chains.items():
         generator = torch.Generator().manual_seed(seed_for(seed, f"val-{key}"))
-        results[key] = run(key, [quantize(chain(img[None], generator).images)[0] for img in val.clean])
+        outcomes = [chain(img[None], generator) for img in val.clean]
+        levels = [float(drawn_noise_level(chain, o)[0]) for o in outcomes] if restorer.uses_noise_level else None
+        results[key] = run([quantize(o.images)[0] for o in outcomes], levels)
     return results
 
 
@@ -141,7 +155,7 @@ def validate_classifier(module: nn.Module, val: TrainingSet, device: torch.devic
     return {"accuracy": correct / len(val.clean)}
 
 
-def noise_range(chain: Chain) -> tuple[float, float] | None:
+def noise_range(chain: Chain | Choice) -> tuple[float, float] | None:
     """The Gaussian sigma range a chain trains on (recorded in the metadata), if it has one."""
     for op in chain.ops:
         if isinstance(op, GaussianNoise):
@@ -160,7 +174,7 @@ def _meta(config: TrainConfig, arch_config: Any, state: TrainState, metrics: dic
         task=spec.task,
         domain=config.domain,
         channels=spec.channels(arch_config),
-        noise_range=noise_range(parse_chain(config.degrade)),
+        noise_range=noise_range(parse_degradation(config.degrade)),
         training={
             "command": command_line(config),
             "data": config.data,
@@ -214,7 +228,7 @@ class _Run:
                                  self.context.device, config.precision)
         self.trainable = distributed.wrap(self.module, self.context)
         self.module.train()
-        self.chain = parse_chain(config.degrade)
+        self.chain = parse_degradation(config.degrade)
         self.val_chains = validation_chains(config.degrade)
         self.loss_fn = _loss_fn(config.loss)
         self.scaler = torch.amp.GradScaler(enabled=self.restorer.dtype == torch.float16)
@@ -249,36 +263,43 @@ class _Run:
         torch.save(payload, tmp)
         tmp.replace(self.checkpoint)
 
-    def batch(self) -> tuple[torch.Tensor, torch.Tensor]:
-        """(input, target) for one step on the training device: (degraded, clean) crops, or
-        (images, labels) for a classifier."""
+    def batch(self) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor | None]:
+        """(input, target, noise levels) for one step on the training device: (degraded, clean)
+        crops and, for noise-level models, the sigma drawn per crop; or (images, labels) for a classifier."""
         config = self.config
         if self.classify:
             picks = torch.randint(len(self.data.clean), (config.batch,), generator=self.generator)
             images = torch.stack([self.data.clean[i] for i in picks.tolist()])
             images = quantize(self.chain(images, self.generator).images) if self.chain.ops else images
-            return images.to(self.context.device), self.data.labels[picks].to(self.context.device)
+            return images.to(self.context.device), self.data.labels[picks].to(self.context.device), None
+        levels = None
         if self.data.paired:
             degraded, clean = random_crops(self.data.clean, config.batch, config.crop, self.generator,
                                            config.augment, partners=self.data.degraded)
+            if self.spec.uses_noise_level:
+                levels = torch.tensor([blind_sigma(d.permute(1, 2, 0).numpy()) for d in degraded])
         else:
             clean = random_crops(self.data.clean, config.batch, config.crop, self.generator, config.augment)
-            degraded = quantize(self.chain(clean, self.generator).images)
+            outcome = self.chain(clean, self.generator)
+            degraded = quantize(outcome.images)
+            if self.spec.uses_noise_level:
+                levels = drawn_noise_level(self.chain, outcome)
             if degraded.shape != clean.shape:
                 raise UsageError(f"--degrade {config.degrade}: training needs degradations that keep the size "
                                  "(use downsample:back=true)")
         device = self.context.device
         return (degraded.to(device).contiguous(memory_format=torch.channels_last),
-                clean.to(device).contiguous(memory_format=torch.channels_last))
+                clean.to(device).contiguous(memory_format=torch.channels_last),
+                None if levels is None else (levels / 255).to(device))
 
     def step(self) -> float:
         """One optimisation step; returns the loss."""
         for group in self.optimizer.param_groups:
             group["lr"] = lr_at(self.state.step, self.config)
-        degraded, clean = self.batch()
+        degraded, clean, levels = self.batch()
         dtype = self.restorer.dtype
         with torch.autocast(self.context.device.type, dtype=dtype, enabled=dtype != torch.float32):
-            output = self.trainable(degraded)
+            output = self.trainable(degraded) if levels is None else self.trainable(degraded, levels)
         loss = (nn.functional.cross_entropy(output.float(), clean) if self.classify
                 else self.loss_fn(output.float(), clean))
         self.optimizer.zero_grad(set_to_none=True)
