@@ -88,8 +88,8 @@ def restore_file(
 
 
 def list_models() -> list[str]:
-    """Names of the bundled restorers."""
-    return catalog.bundled_names()
+    """Names of the bundled and user-installed models."""
+    return catalog.bundled_names() + catalog.installed_names()
 
 
 __all__ = ["load_restorer", "restore_array", "restore_file", "list_models", "read_meta", "RestoreOptions", "Restorer"]

@@ -55,7 +55,7 @@ class ModelChoice:
 def load_restorer(name_or_path: str, device: str = "auto", precision: str = "fp32") -> Restorer:
     """Load a bundled restorer by name, or any imgrestore .safetensors file by path."""
     path = catalog.resolve(name_or_path)
-    label = name_or_path if path.parent == catalog.BUNDLED_DIR else path.stem
+    label = name_or_path if catalog.is_named(path) else path.stem
     restorer = Restorer.from_file(path, resolve_device(device), precision, name=label)
     if restorer.spec.objective != "restore":
         raise UsageError(f"{name_or_path}: a '{restorer.spec.objective}' model ({restorer.spec.name}), not a restorer")

@@ -17,6 +17,7 @@ TINY = {
     "cnn-lstm": {"channels": 1, "image_size": 12, "conv": [4, 8], "thought": 10, "hidden": 16, "layers": 2},
     "cnn-cnn": {"channels": 1, "image_size": 12, "conv": [4, 8]},
     "resunet": {"channels": 3, "widths": [4, 8, 16], "blocks": 1},
+    "ffdnet": {"channels": 3, "features": 8, "layers": 4},
 }
 SIGMA = 25.0  # given to noise-level models, ignored by the others
 

