@@ -7,7 +7,7 @@ import math
 import pytest
 import torch
 
-from imgrestore.training.loop import LOSSES
+from imgrestore.training.losses import LOSSES
 
 
 @pytest.mark.parametrize("name", sorted(LOSSES))

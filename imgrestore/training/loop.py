@@ -1,10 +1,11 @@
 """The training loop: one engine for every architecture.
 
-``fit(TrainConfig)`` trains on random crops of clean images degraded on the fly by the shared
-operators (``--degrade`` spec),
-validates through the same :class:`~imgrestore.restorer.Restorer` path the CLI uses, keeps the
-best weights by validation PSNR, checkpoints regularly (and on Ctrl-C) so ``resume`` continues
-the same schedule, and exports a safetensors file whose metadata records how it was made.
+``fit(TrainConfig)`` runs the schedule (warm-up + cosine), precision, gradient clipping, validation
+(keeping the best weights), checkpoints (regularly and on Ctrl-C, so ``resume`` continues the same
+schedule), logs and the export, whose metadata records how the file was made. What a step
+optimises -- batches, loss, extra networks such as a discriminator -- is the architecture's
+objective (:mod:`imgrestore.training.objectives`): restoring degraded crops (``--degrade`` spec of
+the shared operators), classifying, or adversarial training.
 """
 
 from __future__ import annotations
@@ -23,20 +24,16 @@ import torch
 from torch import nn
 
 from imgrestore.architectures import get_arch
-from imgrestore.degradations import Chain, Choice, drawn_noise_level, parse_degradation, quantize, seed_for
+from imgrestore.degradations import Chain, Choice, parse_degradation, seed_for
 from imgrestore.degradations.noise import GaussianNoise
 from imgrestore.devices import resolve_device
 from imgrestore.errors import UsageError
-from imgrestore.evaluation.metrics import psnr
-from imgrestore.noise_level import blind_sigma
 from imgrestore.restorer import Restorer, check_fits
-from imgrestore.tiling import restore_images
 from imgrestore.training import distributed
-from imgrestore.training.data import TrainingSet, load_dataset, random_crops
+from imgrestore.training.data import load_dataset
 from imgrestore.training.logs import append_jsonl, write_csv, write_curve
+from imgrestore.training.objectives import make_objective
 from imgrestore.weights.format import WeightsMeta, read_meta, read_state_dict, save
-
-VAL_SIGMAS = (15.0, 25.0, 50.0)
 
 
 @dataclass(frozen=True)
@@ -89,72 +86,6 @@ def lr_at(step: int, config: TrainConfig) -> float:
     return config.lr * (0.01 + 0.99 * 0.5 * (1 + math.cos(math.pi * min(1.0, progress))))
 
 
-def _rmse(output: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
-    return torch.sqrt(nn.functional.mse_loss(output, target) + 1e-12)
-
-
-def _psnr_loss(output: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
-    """Minus the mean per-image PSNR (up to a constant): each crop counts by its relative error, so
-    low-noise crops weigh as much as high-noise ones instead of being drowned by them (NAFNet's loss)."""
-    per_image = (output - target).pow(2).flatten(1).mean(dim=1)
-    return 10 * torch.log10(per_image + 1e-8).mean()
-
-
-LOSSES: dict[str, Callable[[torch.Tensor, torch.Tensor], torch.Tensor]] = {
-    "l1": nn.functional.l1_loss, "mse": nn.functional.mse_loss, "rmse": _rmse, "psnr": _psnr_loss,
-}
-
-
-def _loss_fn(name: str) -> Callable[[torch.Tensor, torch.Tensor], torch.Tensor]:
-    try:
-        return LOSSES[name]
-    except KeyError:
-        raise UsageError(f"--loss {name}: expected one of {', '.join(LOSSES)}") from None
-
-
-def validation_chains(degrade: str) -> dict[str, Chain]:
-    """What validation measures: PSNR at sigma 15/25/50 for a Gaussian denoiser, else the training
-    chain (each alternative of a ``|`` spec on its own: psnr_1, psnr_2, ...)."""
-    chain = parse_degradation(degrade)
-    if isinstance(chain, Choice):
-        return {f"psnr_{index}": alternative for index, alternative in enumerate(chain.chains, start=1)}
-    if len(chain.ops) == 1 and isinstance(chain.ops[0], GaussianNoise) and chain.ops[0].coef is None:
-        return {f"psnr_sigma{int(s)}": Chain((GaussianNoise(sigma=(s, s)),)) for s in VAL_SIGMAS}
-    return {"psnr": chain}
-
-
-def validate(restorer: Restorer, val: TrainingSet, chains: dict[str, Chain], seed: int = 0) -> dict[str, float]:
-    """Mean PSNR on the validation set through the tiling engine: degraded by each chain (8-bit
-    quantised, as on disk), or the given degraded twins for paired data."""
-    def run(degraded: list[torch.Tensor], levels: list[float] | None) -> float:
-        restored = restore_images(degraded, restorer, tile=256, overlap=16, batch_size=16,
-                                  req=restorer.size_req, tiling=restorer.tiling, levels=levels)
-        return float(np.mean([psnr(out.numpy(), clean.numpy()) for out, clean in zip(restored, val.clean)]))
-
-    if val.degraded is not None:
-        levels = [blind_sigma(d.permute(1, 2, 0).numpy()) for d in val.degraded] if restorer.uses_noise_level else None
-        return {"psnr": run(val.degraded, levels)}
-    results: dict[str, float] = {}
-    for key, chain in chains.items():
-        generator = torch.Generator().manual_seed(seed_for(seed, f"val-{key}"))
-        outcomes = [chain(img[None], generator) for img in val.clean]
-        levels = [float(drawn_noise_level(chain, o)[0]) for o in outcomes] if restorer.uses_noise_level else None
-        results[key] = run([quantize(o.images)[0] for o in outcomes], levels)
-    return results
-
-
-def validate_classifier(module: nn.Module, val: TrainingSet, device: torch.device) -> dict[str, float]:
-    """Accuracy of a classifier on the labelled validation set."""
-    if val.labels is None:
-        raise UsageError("validating a classifier needs labelled --val data (an .npz with 'labels')")
-    correct = 0
-    with torch.inference_mode():
-        for start in range(0, len(val.clean), 256):
-            images = torch.stack(val.clean[start:start + 256]).to(device)
-            correct += int((module(images).argmax(dim=1).cpu() == val.labels[start:start + 256]).sum())
-    return {"accuracy": correct / len(val.clean)}
-
-
 def noise_range(chain: Chain | Choice) -> tuple[float, float] | None:
     """The Gaussian sigma range a chain trains on (recorded in the metadata), if it has one."""
     for op in chain.ops:
@@ -190,7 +121,7 @@ def _meta(config: TrainConfig, arch_config: Any, state: TrainState, metrics: dic
     )
 
 
-class _Run:
+class Run:
     """The mutable parts of one training run: module, optimizer, data, state, files."""
 
     def __init__(self, config: TrainConfig, resume: bool) -> None:
@@ -201,6 +132,7 @@ class _Run:
         torch.manual_seed(config.seed)  # identical initial weights on every rank
         self.module = self.spec.build(self.arch_config)
         self.init_training: dict[str, Any] = {}
+        self._saved: dict[str, Any] = {}  # the checkpoint read by --resume
         if config.init and not resume:
             self._load_init(config.init)
         self.state = TrainState()
@@ -217,10 +149,7 @@ class _Run:
         self.generator = torch.Generator().manual_seed(
             seed_for(config.seed, f"rank{self.context.rank}:step{self.state.step}"))
         channels = self.spec.channels(self.arch_config)
-        self.classify = self.spec.objective == "classify"
         self.data = load_dataset(config.data, channels, config.subset, min_size=config.crop)
-        if self.classify and self.data.labels is None:
-            raise UsageError(f"--arch {config.arch} learns classes: --data must carry labels (an .npz with 'labels')")
         if self.data.smallest_side() < config.crop:
             raise UsageError(f"--crop {config.crop} is larger than the training images ({self.data.smallest_side()} px)")
         self.val = load_dataset(config.val, channels, config.val_subset) if config.val and self.context.is_main else None
@@ -229,8 +158,9 @@ class _Run:
         self.trainable = distributed.wrap(self.module, self.context)
         self.module.train()
         self.chain = parse_degradation(config.degrade)
-        self.val_chains = validation_chains(config.degrade)
-        self.loss_fn = _loss_fn(config.loss)
+        self.objective = make_objective(self)
+        if resume:
+            self.objective.load_state_dict(self._saved.get("objective", {}))
         self.scaler = torch.amp.GradScaler(enabled=self.restorer.dtype == torch.float16)
 
     def _load_init(self, path: str) -> None:
@@ -247,6 +177,7 @@ class _Run:
         if not self.checkpoint.exists():
             raise UsageError(f"--resume: no checkpoint at {self.checkpoint}")
         saved = torch.load(self.checkpoint, map_location="cpu", weights_only=True)  # tensors and plain containers only
+        self._saved = saved
         self.module.load_state_dict(saved["model"])
         self.optimizer.load_state_dict(saved["optimizer"])
         self.state = TrainState(**saved["state"])
@@ -258,63 +189,34 @@ class _Run:
         if not self.context.is_main:
             return
         payload = {"model": self.module.state_dict(), "optimizer": self.optimizer.state_dict(),
-                   "state": dataclasses.asdict(self.state)}
+                   "state": dataclasses.asdict(self.state), "objective": self.objective.state_dict()}
         tmp = self.checkpoint.with_suffix(".tmp")
         torch.save(payload, tmp)
         tmp.replace(self.checkpoint)
 
-    def batch(self) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor | None]:
-        """(input, target, noise levels) for one step on the training device: (degraded, clean)
-        crops and, for noise-level models, the sigma drawn per crop; or (images, labels) for a classifier."""
-        config = self.config
-        if self.classify:
-            picks = torch.randint(len(self.data.clean), (config.batch,), generator=self.generator)
-            images = torch.stack([self.data.clean[i] for i in picks.tolist()])
-            images = quantize(self.chain(images, self.generator).images) if self.chain.ops else images
-            return images.to(self.context.device), self.data.labels[picks].to(self.context.device), None
-        levels = None
-        if self.data.paired:
-            degraded, clean = random_crops(self.data.clean, config.batch, config.crop, self.generator,
-                                           config.augment, partners=self.data.degraded)
-            if self.spec.uses_noise_level:
-                levels = torch.tensor([blind_sigma(d.permute(1, 2, 0).numpy()) for d in degraded])
-        else:
-            clean = random_crops(self.data.clean, config.batch, config.crop, self.generator, config.augment)
-            outcome = self.chain(clean, self.generator)
-            degraded = quantize(outcome.images)
-            if self.spec.uses_noise_level:
-                levels = drawn_noise_level(self.chain, outcome)
-            if degraded.shape != clean.shape:
-                raise UsageError(f"--degrade {config.degrade}: training needs degradations that keep the size "
-                                 "(use downsample:back=true)")
-        device = self.context.device
-        return (degraded.to(device).contiguous(memory_format=torch.channels_last),
-                clean.to(device).contiguous(memory_format=torch.channels_last),
-                None if levels is None else (levels / 255).to(device))
-
-    def step(self) -> float:
-        """One optimisation step; returns the loss."""
+    def step(self) -> dict[str, float]:
+        """One optimisation step; returns the loss and whatever else the objective logs."""
+        lr = lr_at(self.state.step, self.config)
         for group in self.optimizer.param_groups:
-            group["lr"] = lr_at(self.state.step, self.config)
-        degraded, clean, levels = self.batch()
+            group["lr"] = lr
+        batch = self.objective.batch()
         dtype = self.restorer.dtype
         with torch.autocast(self.context.device.type, dtype=dtype, enabled=dtype != torch.float32):
-            output = self.trainable(degraded) if levels is None else self.trainable(degraded, levels)
-        loss = (nn.functional.cross_entropy(output.float(), clean) if self.classify
-                else self.loss_fn(output.float(), clean))
+            output = self.objective.forward(self.trainable, batch)
+        loss, logs = self.objective.loss(output.float(), batch)
         self.optimizer.zero_grad(set_to_none=True)
         self.scaler.scale(loss).backward()
         self.scaler.unscale_(self.optimizer)
         nn.utils.clip_grad_norm_(self.module.parameters(), 1.0)
         self.scaler.step(self.optimizer)
         self.scaler.update()
+        logs.update(self.objective.after_step(output.detach(), batch, lr))
         self.state.step += 1
-        return loss.item()
+        return {"loss": loss.item(), **logs}
 
     def validate_and_keep_best(self) -> dict[str, float]:
         self.module.eval()
-        metrics = (validate_classifier(self.module, self.val, self.context.device) if self.classify
-                   else validate(self.restorer, self.val, self.val_chains))
+        metrics = self.objective.validate()
         self.module.train()
         mean = float(np.mean(list(metrics.values())))
         if mean > self.state.best_psnr:
@@ -347,10 +249,10 @@ class _Run:
 
 def fit(config: TrainConfig, resume: bool = False, progress: Callable[[dict[str, Any]], None] | None = None) -> Path:
     """Train per ``config`` (on one process, or several under torchrun); returns the exported weights path."""
-    run = _Run(config, resume)
+    run = Run(config, resume)
     main = run.context.is_main
     started = time.monotonic() - run.state.seconds
-    window: list[float] = []
+    window: list[dict[str, float]] = []
     try:
         while run.state.step < config.steps:
             window.append(run.step())
@@ -360,8 +262,8 @@ def fit(config: TrainConfig, resume: bool = False, progress: Callable[[dict[str,
                 continue
             record: dict[str, Any] = {}
             if step % 50 == 0 or last:
-                record = {"step": step, "loss": float(np.mean(window)), "lr": lr_at(step - 1, config),
-                          "minutes": round(run.state.seconds / 60, 2)}
+                means = {key: float(np.mean([w[key] for w in window if key in w])) for key in window[-1]}
+                record = {"step": step, **means, "lr": lr_at(step - 1, config), "minutes": round(run.state.seconds / 60, 2)}
                 window = []
             if run.val is not None and (step % config.val_every == 0 or last):
                 record = {"step": step, **record, **run.validate_and_keep_best()}

@@ -1,0 +1,22 @@
+"""Training objectives by name; an architecture trains with ``spec.extra["trainer"]`` if it names
+one, else with the objective of the same name as ``spec.objective``."""
+
+from __future__ import annotations
+
+from imgrestore.training.objectives.base import Batch, Objective
+from imgrestore.training.objectives.classify import ClassifyObjective
+from imgrestore.training.objectives.restore import RestoreObjective
+
+OBJECTIVES: dict[str, type[Objective]] = {
+    "restore": RestoreObjective,
+    "classify": ClassifyObjective,
+}
+
+
+def make_objective(run) -> Objective:
+    """The objective that trains ``run.spec``."""
+    name = run.spec.extra.get("trainer", run.spec.objective)
+    return OBJECTIVES[name](run)
+
+
+__all__ = ["OBJECTIVES", "Batch", "Objective", "make_objective"]

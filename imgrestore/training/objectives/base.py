@@ -1,0 +1,60 @@
+"""What one training step optimises: the contract between the training loop and an objective.
+
+The loop owns the schedule, the main module's optimizer, precision, checkpoints, logs and export.
+An objective owns what differs between kinds of models: how a batch is drawn, how the module is
+called, the loss, any extra networks it trains alongside (a GAN's discriminator) and validation.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import torch
+
+if TYPE_CHECKING:
+    from imgrestore.training.loop import Run
+
+
+@dataclass
+class Batch:
+    """One step's data on the training device."""
+
+    inputs: torch.Tensor  # degraded crops (or latent codes for a generator)
+    targets: torch.Tensor  # clean crops (or class labels for a classifier)
+    labels: torch.Tensor | None = None  # class of each image, for objectives that use them
+    levels: torch.Tensor | None = None  # noise sigma per crop on 0..1, for noise-level models
+
+
+class Objective:
+    """Base class: subclasses implement :meth:`batch`, :meth:`loss` and :meth:`validate`."""
+
+    metric_key = "val_psnr"  # where validation metrics go in the weights metadata
+
+    def __init__(self, run: "Run") -> None:
+        self.run = run
+
+    def batch(self) -> Batch:
+        raise NotImplementedError
+
+    def forward(self, trainable: torch.nn.Module, batch: Batch) -> torch.Tensor:
+        """The main module's output for the batch (inside the loop's autocast)."""
+        return trainable(batch.inputs) if batch.levels is None else trainable(batch.inputs, batch.levels)
+
+    def loss(self, output: torch.Tensor, batch: Batch) -> tuple[torch.Tensor, dict[str, float]]:
+        """The main module's loss, plus any numbers worth logging."""
+        raise NotImplementedError
+
+    def after_step(self, output: torch.Tensor, batch: Batch, lr: float) -> dict[str, float]:
+        """Train the objective's own networks (e.g. a discriminator) on this step's output."""
+        return {}
+
+    def validate(self) -> dict[str, float]:
+        raise NotImplementedError
+
+    def state_dict(self) -> dict[str, Any]:
+        """Checkpoint state of the objective's own networks and optimizers."""
+        return {}
+
+    def load_state_dict(self, state: dict[str, Any]) -> None:
+        pass

@@ -1,0 +1,61 @@
+"""Validation during training, through the same Restorer and tiling path the CLI uses."""
+
+from __future__ import annotations
+
+import numpy as np
+import torch
+from torch import nn
+
+from imgrestore.degradations import Chain, Choice, drawn_noise_level, parse_degradation, quantize, seed_for
+from imgrestore.degradations.noise import GaussianNoise
+from imgrestore.errors import UsageError
+from imgrestore.evaluation.metrics import psnr
+from imgrestore.noise_level import blind_sigma
+from imgrestore.restorer import Restorer
+from imgrestore.tiling import restore_images
+from imgrestore.training.data import TrainingSet
+
+VAL_SIGMAS = (15.0, 25.0, 50.0)
+
+
+def validation_chains(degrade: str) -> dict[str, Chain]:
+    """What validation measures: PSNR at sigma 15/25/50 for a Gaussian denoiser, else the training
+    chain (each alternative of a ``|`` spec on its own: psnr_1, psnr_2, ...)."""
+    chain = parse_degradation(degrade)
+    if isinstance(chain, Choice):
+        return {f"psnr_{index}": alternative for index, alternative in enumerate(chain.chains, start=1)}
+    if len(chain.ops) == 1 and isinstance(chain.ops[0], GaussianNoise) and chain.ops[0].coef is None:
+        return {f"psnr_sigma{int(s)}": Chain((GaussianNoise(sigma=(s, s)),)) for s in VAL_SIGMAS}
+    return {"psnr": chain}
+
+
+def validate(restorer: Restorer, val: TrainingSet, chains: dict[str, Chain], seed: int = 0) -> dict[str, float]:
+    """Mean PSNR on the validation set through the tiling engine: degraded by each chain (8-bit
+    quantised, as on disk), or the given degraded twins for paired data."""
+    def run(degraded: list[torch.Tensor], levels: list[float] | None) -> float:
+        restored = restore_images(degraded, restorer, tile=256, overlap=16, batch_size=16,
+                                  req=restorer.size_req, tiling=restorer.tiling, levels=levels)
+        return float(np.mean([psnr(out.numpy(), clean.numpy()) for out, clean in zip(restored, val.clean)]))
+
+    if val.degraded is not None:
+        levels = [blind_sigma(d.permute(1, 2, 0).numpy()) for d in val.degraded] if restorer.uses_noise_level else None
+        return {"psnr": run(val.degraded, levels)}
+    results: dict[str, float] = {}
+    for key, chain in chains.items():
+        generator = torch.Generator().manual_seed(seed_for(seed, f"val-{key}"))
+        outcomes = [chain(img[None], generator) for img in val.clean]
+        levels = [float(drawn_noise_level(chain, o)[0]) for o in outcomes] if restorer.uses_noise_level else None
+        results[key] = run([quantize(o.images)[0] for o in outcomes], levels)
+    return results
+
+
+def validate_classifier(module: nn.Module, val: TrainingSet, device: torch.device) -> dict[str, float]:
+    """Accuracy of a classifier on the labelled validation set."""
+    if val.labels is None:
+        raise UsageError("validating a classifier needs labelled --val data (an .npz with 'labels')")
+    correct = 0
+    with torch.inference_mode():
+        for start in range(0, len(val.clean), 256):
+            images = torch.stack(val.clean[start:start + 256]).to(device)
+            correct += int((module(images).argmax(dim=1).cpu() == val.labels[start:start + 256]).sum())
+    return {"accuracy": correct / len(val.clean)}
