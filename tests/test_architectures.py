@@ -18,6 +18,7 @@ TINY = {
     "cnn-cnn": {"channels": 1, "image_size": 12, "conv": [4, 8]},
     "resunet": {"channels": 3, "widths": [4, 8, 16], "blocks": 1},
     "ffdnet": {"channels": 3, "features": 8, "layers": 4},
+    "resgan": {"channels": 1, "image_size": 12, "width": 4, "blocks": 1, "classes": 2, "disc_width": 4},
 }
 SIGMA = 25.0  # given to noise-level models, ignored by the others
 

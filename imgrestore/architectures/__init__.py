@@ -3,7 +3,7 @@
 Adding an architecture means writing its own package and one import line here.
 """
 
-from imgrestore.architectures import cnn_lstm, dae, digit_classifier, ffdnet, resunet  # noqa: F401
+from imgrestore.architectures import cnn_lstm, dae, digit_classifier, ffdnet, resgan, resunet  # noqa: F401
 from imgrestore.architectures.registry import (
     ArchSpec,
     SizeRequirements,

@@ -52,6 +52,9 @@ class TrainConfig:
     lr: float = 1e-3
     weight_decay: float = 0.0  # L2 penalty on the weights (Adam's coupled weight decay)
     loss: str = "l1"
+    pixel_weight: float = 1.0  # adversarial objectives: weight of the --loss pixel term
+    adv_weight: float = 0.0  # adversarial objectives: weight of the real/fake term
+    cls_weight: float = 0.0  # adversarial objectives: weight of the class-attribute term
     seed: int = 0
     device: str = "auto"
     precision: str = "bf16"
@@ -305,6 +308,9 @@ def command_line(config: TrainConfig) -> str:
     args += ["--degrade", config.degrade, "--crop", str(config.crop), "--batch", str(config.batch),
              "--steps", str(config.steps), "--lr", f"{config.lr:g}", "--weight-decay", f"{config.weight_decay:g}",
              "--loss", config.loss, "--seed", str(config.seed),
+             *(["--pixel-weight", f"{config.pixel_weight:g}", "--adv-weight", f"{config.adv_weight:g}",
+                "--cls-weight", f"{config.cls_weight:g}"] if get_arch(config.arch).extra.get("trainer") == "adversarial"
+               else []),
              "--device", config.device, "--precision", config.precision, "--val-every", str(config.val_every), "--domain", config.domain]
     if not config.augment:
         args.append("--no-augment")

@@ -3,6 +3,7 @@ one, else with the objective of the same name as ``spec.objective``."""
 
 from __future__ import annotations
 
+from imgrestore.training.objectives.adversarial import AdversarialObjective
 from imgrestore.training.objectives.base import Batch, Objective
 from imgrestore.training.objectives.classify import ClassifyObjective
 from imgrestore.training.objectives.restore import RestoreObjective
@@ -10,6 +11,7 @@ from imgrestore.training.objectives.restore import RestoreObjective
 OBJECTIVES: dict[str, type[Objective]] = {
     "restore": RestoreObjective,
     "classify": ClassifyObjective,
+    "adversarial": AdversarialObjective,
 }
 
 
