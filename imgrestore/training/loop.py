@@ -14,6 +14,8 @@ import dataclasses
 import json
 import math
 import shlex
+import signal
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -250,10 +252,23 @@ class Run:
         return out
 
 
+def _stop_on_sigterm():
+    """Make SIGTERM (a batch scheduler or `kill` stopping the job) end training like Ctrl-C: with a
+    checkpoint that --resume continues from. Returns the handler to restore, or None off the main thread."""
+    if threading.current_thread() is not threading.main_thread():
+        return None
+
+    def interrupt(signum, frame):
+        raise KeyboardInterrupt
+
+    return signal.signal(signal.SIGTERM, interrupt)
+
+
 def fit(config: TrainConfig, resume: bool = False, progress: Callable[[dict[str, Any]], None] | None = None) -> Path:
     """Train per ``config`` (on one process, or several under torchrun); returns the exported weights path."""
     run = Run(config, resume)
     main = run.context.is_main
+    previous_handler = _stop_on_sigterm()
     started = time.monotonic() - run.state.seconds
     window: list[dict[str, float]] = []
     try:
@@ -279,6 +294,9 @@ def fit(config: TrainConfig, resume: bool = False, progress: Callable[[dict[str,
     except KeyboardInterrupt:
         run.save_checkpoint()
         raise
+    finally:
+        if previous_handler is not None:
+            signal.signal(signal.SIGTERM, previous_handler)
     run.save_checkpoint()
     out = run.export() if main else Path(config.out)
     distributed.barrier(run.context)

@@ -164,3 +164,23 @@ def test_init_fine_tunes_from_weights_of_the_same_config(train_folder, tiny_mode
     code, _, err = run(main, capsys, "train", "--data", str(train_folder), "--init", str(tiny_model),
                        "-o", str(tmp_path / "x.safetensors"), "--steps", "2", *wrong)
     assert code == 2 and "--init" in err
+
+
+def test_sigterm_checkpoints_like_ctrl_c(train_folder, tmp_path):
+    """A scheduler's SIGTERM (or `kill`) must not lose the run: the checkpoint is written on the way out."""
+    import os
+    import signal
+
+    import pytest
+    import torch
+
+    from imgrestore.training.loop import TrainConfig, fit
+
+    config = TrainConfig(arch="dae", data=str(train_folder), out=str(tmp_path / "m.safetensors"), steps=100, crop=16,
+                         batch=2, precision="fp32", device="cpu", checkpoint_every=1000,
+                         arch_config={"channels": 3, "latent_dim": None, "filters": [4, 8], "stride": 1})
+    before = signal.getsignal(signal.SIGTERM)
+    with pytest.raises(KeyboardInterrupt):
+        fit(config, progress=lambda record: os.kill(os.getpid(), signal.SIGTERM))
+    assert torch.load(tmp_path / "m.run" / "last.pt", weights_only=True)["state"]["step"] == 50
+    assert signal.getsignal(signal.SIGTERM) == before  # the handler is put back
