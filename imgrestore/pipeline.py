@@ -54,9 +54,12 @@ class ModelChoice:
 
 def load_restorer(name_or_path: str, device: str = "auto", precision: str = "fp32") -> Restorer:
     """Load a bundled restorer by name, or any imgrestore .safetensors file by path."""
-    path = catalog.resolve(name_or_path)
-    label = name_or_path if catalog.is_named(path) else path.stem
-    restorer = Restorer.from_file(path, resolve_device(device), precision, name=label)
+    reference, options = catalog.split_options(name_or_path)
+    path = catalog.resolve(reference)
+    label = reference if catalog.is_named(path) else path.stem
+    if options:
+        label += ":" + ",".join(f"{k}={v}" for k, v in options.items())
+    restorer = Restorer.from_file(path, resolve_device(device), precision, name=label, options=options)
     if restorer.spec.objective != "restore":
         raise UsageError(f"{name_or_path}: a '{restorer.spec.objective}' model ({restorer.spec.name}), not a restorer")
     return restorer

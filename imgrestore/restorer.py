@@ -18,7 +18,7 @@ from torch import nn
 
 from imgrestore.architectures import ArchSpec, SizeRequirements, Tiling, get_arch
 from imgrestore.devices import resolve_precision
-from imgrestore.errors import WeightsMismatchError
+from imgrestore.errors import UsageError, WeightsMismatchError
 from imgrestore.weights.format import WeightsMeta, read_meta, read_state_dict
 
 
@@ -53,6 +53,27 @@ def sigma_tensor(noise_level: float | torch.Tensor | None, batch: int, device: t
     return (level.expand(batch) if level.numel() == 1 else level) / 255
 
 
+def with_runtime_options(spec: ArchSpec, config: Any, options: dict[str, str], source: str) -> Any:
+    """``config`` with the given runtime options (strings from the command line) parsed and applied."""
+    if not options:
+        return config
+    allowed = spec.extra.get("runtime_options", ())
+    changes = {}
+    for key, text in options.items():
+        if key not in allowed:
+            raise UsageError(f"{source}: '{spec.name}' takes no option '{key}'"
+                             f" (options: {', '.join(allowed) or 'none'})")
+        kind = type(getattr(config, key))
+        try:
+            changes[key] = kind(text)
+        except ValueError:
+            raise UsageError(f"{source}: option {key}={text} is not a {kind.__name__}") from None
+    try:
+        return dataclasses.replace(config, **changes)
+    except ValueError as exc:
+        raise UsageError(f"{source}: {exc}") from None
+
+
 class Restorer:
     """A ready-to-run restorer; build it with :meth:`from_file` or :func:`imgrestore.load_restorer`."""
 
@@ -79,12 +100,13 @@ class Restorer:
     # -- construction -------------------------------------------------------------------------
     @classmethod
     def from_file(cls, path: str | Path, device: torch.device | str = "cpu", precision: str = "fp32",
-                  name: str = "") -> "Restorer":
-        """Load a weights file written by :func:`imgrestore.weights.format.save`."""
+                  name: str = "", options: dict[str, str] | None = None) -> "Restorer":
+        """Load a weights file written by :func:`imgrestore.weights.format.save`; ``options``
+        override the config fields the architecture allows at run time (``runtime_options``)."""
         path = Path(path)
         meta = read_meta(path)
         spec = get_arch(meta.arch)
-        config = spec.make_config(meta.config)
+        config = with_runtime_options(spec, spec.make_config(meta.config), options or {}, str(path))
         module = spec.build(config)
         state = read_state_dict(path)
         check_fits(spec, module, state, str(path))

@@ -19,6 +19,8 @@ TINY = {
     "resunet": {"channels": 3, "widths": [4, 8, 16], "blocks": 1},
     "ffdnet": {"channels": 3, "features": 8, "layers": 4},
     "resgan": {"channels": 1, "image_size": 12, "width": 4, "blocks": 1, "classes": 2, "disc_width": 4},
+    "generative-encoder": {"image_size": 16, "z_dim": 4, "gen_width": 4, "enc_width": 4, "code": 8, "steps": 3,
+                           "restarts": 2},
 }
 SIGMA = 25.0  # given to noise-level models, ignored by the others
 

@@ -82,9 +82,9 @@ def evaluate(
     methods = [make_baseline(name) for name in baseline or []]
     for name in model or []:
         choice = ModelChoice(name, device, precision)
+        label = name
         if name != "auto":
-            choice.for_channels(3)  # a bad model fails now, before any work
-        label = Path(name).stem if name.endswith(".safetensors") else name
+            label = choice.for_channels(3).name  # a bad model fails now, before any work
         methods.append(ModelMethod(label, choice, options))
     console = Console(quiet=quiet)
     if arrays:

@@ -13,6 +13,17 @@ from imgrestore.cli.options import DeviceOpt, PrecisionOpt, SeedOpt
 from imgrestore.errors import UsageError
 
 
+def parse_parts(items: list[str]) -> tuple[tuple[str, str], ...]:
+    """--init-part PART=FILE values -> ((part, file), ...)."""
+    parts = []
+    for item in items:
+        part, sep, path = item.partition("=")
+        if not sep or not part.strip() or not path.strip():
+            raise UsageError(f"--init-part {item}: expected PART=FILE, e.g. generator=runs/dcgan-mnist.safetensors")
+        parts.append((part.strip(), path.strip()))
+    return tuple(parts)
+
+
 def degrade_spec(degrade: str | None, sigma: str | None) -> str:
     """The training degradation: --degrade as given, or --sigma X as shorthand for gaussian:sigma=X."""
     if degrade and sigma:
@@ -75,6 +86,7 @@ def train(
     val_every: Annotated[int, typer.Option("--val-every", min=1, help="Steps between validations.")] = 500,
     workdir: Annotated[Optional[Path], typer.Option("--workdir", help="Checkpoints and logs (default: OUTPUT with .run).")] = None,
     init: Annotated[Optional[Path], typer.Option("--init", help="Start from this .safetensors of the same --arch/--config (fine-tuning).")] = None,
+    init_part: Annotated[Optional[list[str]], typer.Option("--init-part", help="PART=FILE: load a finished run into a sub-network, e.g. generator=runs/dcgan-mnist.safetensors for --arch generative-encoder; repeatable.")] = None,
     resume: Annotated[bool, typer.Option("--resume", help="Continue from the checkpoint in the work folder.")] = False,
     seed: SeedOpt = 0,
     device: DeviceOpt = "auto",
@@ -92,7 +104,7 @@ def train(
         arch=arch, arch_config=parse_config(config or []), data=data or pairs, out=str(output),
         val=val, subset=parse_subset(subset, "--subset"), val_subset=parse_subset(val_subset, "--val-subset"),
         augment=augment, device=device, degrade=degrade_spec(degrade, sigma), crop=crop, batch=batch, steps=steps,
-        lr=lr, weight_decay=weight_decay, init=str(init) if init else None,
+        lr=lr, weight_decay=weight_decay, init=str(init) if init else None, init_parts=parse_parts(init_part or []),
         loss=loss, pixel_weight=pixel_weight, adv_weight=adv_weight, cls_weight=cls_weight, seed=seed, precision=precision, checkpoint_every=checkpoint_every, val_every=val_every,
         workdir=str(workdir) if workdir else "", domain=domain,
     )

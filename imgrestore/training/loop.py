@@ -29,7 +29,7 @@ from imgrestore.architectures import get_arch
 from imgrestore.degradations import Chain, Choice, parse_degradation, seed_for
 from imgrestore.degradations.noise import GaussianNoise
 from imgrestore.devices import resolve_device
-from imgrestore.errors import UsageError
+from imgrestore.errors import UsageError, WeightsMismatchError
 from imgrestore.restorer import Restorer, check_fits
 from imgrestore.training import distributed
 from imgrestore.training.data import load_dataset
@@ -66,6 +66,7 @@ class TrainConfig:
     domain: str = "photo"
     augment: bool = True  # random flips/rotations (off for digits: a flipped 2 is no digit)
     init: str | None = None  # start from these weights (fine-tuning) instead of a random initialisation
+    init_parts: tuple[tuple[str, str], ...] = ()  # (part, file): load a trained sub-network, e.g. a GE's generator
     subset: tuple[int, int] | None = None  # [start, end) of the training images, e.g. MNIST's first 7500
     val_subset: tuple[int, int] | None = None
 
@@ -140,6 +141,9 @@ class Run:
         self._saved: dict[str, Any] = {}  # the checkpoint read by --resume
         if config.init and not resume:
             self._load_init(config.init)
+        self.loaded_parts: dict[str, dict[str, Any]] = {}
+        for part, path in config.init_parts:
+            self._load_part(part, path)
         self.state = TrainState()
         self.run_dir = config.run_dir
         self.checkpoint = self.run_dir / "last.pt"
@@ -177,6 +181,26 @@ class Run:
         check_fits(self.spec, self.module, state, path)
         self.module.load_state_dict(state)
         self.init_training = meta.training
+
+    def _load_part(self, part: str, path: str) -> None:
+        """Load a finished run of another architecture into the sub-network ``part`` (``--init-part``)."""
+        parts = self.spec.extra.get("parts", {})
+        if part not in parts:
+            raise UsageError(f"--init-part {part}=...: --arch {self.config.arch} has no such part "
+                             f"(parts: {', '.join(parts) or 'none'})")
+        arch, part_config = parts[part]
+        meta = read_meta(path)
+        if meta.arch != arch:
+            raise UsageError(f"--init-part {part}={path}: weights of {meta.arch}, but part '{part}' is a {arch}")
+        module = getattr(self.module, part)
+        state = read_state_dict(path)
+        try:
+            check_fits(get_arch(arch), module, state, path)
+        except WeightsMismatchError as exc:
+            raise UsageError(f"--init-part {part}={path}: {exc} (this --config builds {arch} "
+                             f"{dataclasses.asdict(part_config(self.arch_config))})") from None
+        module.load_state_dict(state)
+        self.loaded_parts[part] = {"file": path, "training": meta.training}
 
     def _load_checkpoint(self) -> None:
         if not self.checkpoint.exists():
@@ -223,8 +247,8 @@ class Run:
         self.module.eval()
         metrics = self.objective.validate()
         self.module.train()
-        mean = float(np.mean(list(metrics.values())))
-        if mean > self.state.best_psnr:
+        mean = float(np.mean(list(metrics.values()))) if metrics else -math.inf
+        if metrics and mean > self.state.best_psnr:
             self.state.best_psnr = mean
             save(self.best_path, self.module.state_dict(), _meta(self.config, self.arch_config, self.state, metrics))
         return metrics
@@ -243,6 +267,8 @@ class Run:
                   "processes": self.context.world_size}
         if self.config.init:
             totals["init"] = {"file": self.config.init, "training": self.init_training}
+        if self.loaded_parts:
+            totals["parts"] = self.loaded_parts
         if self.best_path.exists():
             best = read_meta(self.best_path)
             save(out, read_state_dict(self.best_path), dataclasses.replace(best, training={**best.training, **totals}))
@@ -334,6 +360,8 @@ def command_line(config: TrainConfig) -> str:
         args.append("--no-augment")
     if config.init:
         args += ["--init", config.init]
+    for part, path in config.init_parts:
+        args += ["--init-part", f"{part}={path}"]
     if config.subset:
         args += ["--subset", f"{config.subset[0]}:{config.subset[1]}"]
     if config.val_subset:

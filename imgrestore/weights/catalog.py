@@ -66,3 +66,18 @@ def resolve(name_or_path: str) -> Path:
 def default_for(channels: int) -> str:
     """The bundled default model name for images with ``channels`` channels (1 or 3)."""
     return DEFAULTS[1 if channels == 1 else 3]
+
+
+def split_options(reference: str) -> tuple[str, dict[str, str]]:
+    """``NAME[:key=value,...]`` -> (NAME, {key: value}); runtime options such as a solver's settings
+    (``ge-mnist:method=invertgan,steps=300``). A colon not followed by key=value stays part of the name."""
+    name, sep, rest = reference.rpartition(":")
+    if not sep or "=" not in rest or "/" in rest or "\\" in rest:
+        return reference, {}
+    options = {}
+    for item in rest.split(","):
+        key, eq, value = item.partition("=")
+        if not eq or not key.strip():
+            raise UnknownModelError(f"'{reference}': options go as NAME:key=value,key=value")
+        options[key.strip()] = value.strip()
+    return name, options

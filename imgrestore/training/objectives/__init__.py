@@ -6,12 +6,16 @@ from __future__ import annotations
 from imgrestore.training.objectives.adversarial import AdversarialObjective
 from imgrestore.training.objectives.base import Batch, Objective
 from imgrestore.training.objectives.classify import ClassifyObjective
+from imgrestore.training.objectives.encode import EncodeGeneratedObjective
+from imgrestore.training.objectives.gan import GanObjective
 from imgrestore.training.objectives.restore import RestoreObjective
 
 OBJECTIVES: dict[str, type[Objective]] = {
     "restore": RestoreObjective,
     "classify": ClassifyObjective,
     "adversarial": AdversarialObjective,
+    "gan": GanObjective,
+    "encode": EncodeGeneratedObjective,
 }
 
 

@@ -1,0 +1,23 @@
+"""Registers ``generative-encoder``: GAN generator + autoencoder, restoring by latent search
+(trained by ``training.objectives.encode`` with the generator loaded by ``--init-part``)."""
+
+import torch
+
+from imgrestore.architectures.generative_encoder.model import METHODS, GEConfig, GenerativeEncoder
+from imgrestore.architectures.registry import ArchSpec, SizeRequirements, Tiling, register
+
+SPEC = register(ArchSpec(
+    name="generative-encoder",
+    config=GEConfig,
+    build=GenerativeEncoder,
+    task="restore",
+    description="Generative encoder: z* = argmin ||E(G(z)) - E(x)||^2 + lambda ||z||^2, x_hat = G(z*) "
+                "(also invertGAN and ConvAE via method=)",
+    size_req=lambda config: SizeRequirements(fixed=(config.image_size, config.image_size)),
+    tiling=lambda config: Tiling.FIXED_SIZE,
+    dtypes=(torch.float32,),  # the latent search runs in fp32
+    extra={"trainer": "encode", "runtime_options": ("method", "steps", "lam", "restarts", "solver_lr", "seed"),
+           "parts": {"generator": ("dcgan", lambda config: config.generator_config)}},
+))
+
+__all__ = ["GEConfig", "GenerativeEncoder", "METHODS", "SPEC"]

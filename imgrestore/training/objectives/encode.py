@@ -1,0 +1,54 @@
+"""The generative encoder's autoencoder stage: train E and DC on images drawn from a frozen G.
+
+The generator comes from a finished `dcgan` run (``--init-part generator=FILE``) and stays fixed:
+each step samples G(z) and teaches DC(E(.)) to reproduce it (the paper's Figure 1, step 2), so E
+learns to encode images of G's distribution. Validation: the autoencoder's reconstruction PSNR on
+the clean validation images.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import torch
+
+from imgrestore.errors import UsageError
+from imgrestore.evaluation.metrics import psnr
+from imgrestore.training.losses import loss_fn
+from imgrestore.training.objectives.base import Batch, Objective
+
+
+class EncodeGeneratedObjective(Objective):
+    """Autoencode samples of the module's frozen generator."""
+
+    def __init__(self, run) -> None:
+        super().__init__(run)
+        if "generator" not in run.loaded_parts:
+            raise UsageError(f"--arch {run.config.arch} trains its autoencoder on a finished generator: "
+                             "give --init-part generator=DCGAN_FILE")
+        self.generator = run.module.generator
+        self.generator.requires_grad_(False)
+        self.loss_fn = loss_fn(run.config.loss)
+
+    def batch(self) -> Batch:
+        run = self.run
+        z = torch.randn(run.config.batch, run.arch_config.z_dim, generator=run.generator).to(run.context.device)
+        self.generator.eval()  # the loop puts the whole module in train mode; G's BatchNorm must not move
+        with torch.no_grad():
+            images = self.generator(z)
+        return Batch(images, images)
+
+    def forward(self, trainable: torch.nn.Module, batch: Batch) -> torch.Tensor:
+        return self.run.module.autoencode(batch.inputs)
+
+    def loss(self, output: torch.Tensor, batch: Batch) -> tuple[torch.Tensor, dict[str, float]]:
+        return self.loss_fn(output, batch.targets), {}
+
+    def validate(self) -> dict[str, float]:
+        module, device = self.run.module, self.run.context.device
+        scores = []
+        with torch.inference_mode():
+            for start in range(0, len(self.run.val.clean), 256):
+                clean = torch.stack(self.run.val.clean[start:start + 256]).to(device)
+                restored = module.autoencode(clean)
+                scores += [psnr(a.cpu().numpy(), b.cpu().numpy()) for a, b in zip(restored, clean)]
+        return {"psnr_reconstruct": float(np.mean(scores))}
