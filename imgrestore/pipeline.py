@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import cv2
 import numpy as np
 import torch
 
@@ -30,6 +31,7 @@ class RestoreOptions:
     sharpen: bool = False
     sharpen_amount: float = 1.0
     sigma: float | None = None  # noise level (0..255) for noise-level models; None = estimate per image
+    scale: int = 1  # enlarge each image this many times (bicubic) before restoring: `upscale`
 
 
 @dataclass
@@ -82,6 +84,15 @@ def _from_model_channels(parts: list[torch.Tensor], image_channels: int) -> np.n
     return merged.numpy().transpose(1, 2, 0).astype(np.float32)
 
 
+def enlarge(pixels: np.ndarray, scale: int) -> np.ndarray:
+    """[H, W, C] pixels enlarged ``scale`` times with bicubic interpolation (``scale`` 1: unchanged)."""
+    if scale == 1:
+        return pixels
+    height, width = pixels.shape[:2]
+    out = cv2.resize(pixels, (width * scale, height * scale), interpolation=cv2.INTER_CUBIC)
+    return np.clip(out.reshape(height * scale, width * scale, pixels.shape[2]), 0, 1).astype(np.float32)
+
+
 def noise_levels(images: list[np.ndarray], restorer: Restorer, options: RestoreOptions) -> list[float] | None:
     """The sigma (0..255) each image is restored with: --sigma if given, else the blind estimate;
     None for models that take no noise level."""
@@ -127,11 +138,12 @@ class RestoreJob:
         """Number of tiles ``image`` makes for its restorer."""
         restorer = self.choice.for_channels(image.channels)
         tile = effective_tile(self.options.tile, restorer.size_req, restorer.tiling)
-        return len(tile_grid(image.height, image.width, tile, self.options.overlap))
+        scale = self.options.scale
+        return len(tile_grid(image.height * scale, image.width * scale, tile, self.options.overlap))
 
     def process(self, group: list) -> list:
         restorer = self.choice.for_channels(group[0].image.channels)
-        pixels = [g.image.pixels for g in group]
+        pixels = [enlarge(g.image.pixels, self.options.scale) for g in group]
         levels = noise_levels(pixels, restorer, self.options)
         outputs = restore_pixels(pixels, restorer, self.options, levels)
         fixed = restorer.size_req.fixed

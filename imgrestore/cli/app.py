@@ -10,12 +10,12 @@ import sys
 
 import typer
 
-from imgrestore.cli import corrupt, denoise, eval, inpaint, models, train
+from imgrestore.cli import corrupt, denoise, eval, inpaint, models, restore, train, upscale
 from imgrestore.errors import ImgrestoreError
 
 app = typer.Typer(
     name="imgrestore",
-    help="Restore damaged images in bulk with pretrained neural restorers: denoise, inpaint, corrupt (make degraded copies), train, eval, models.",
+    help="Restore damaged images in bulk with pretrained neural restorers: denoise, inpaint, upscale, restore (any model), corrupt (make degraded copies), train, eval, models.",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
@@ -23,6 +23,8 @@ app = typer.Typer(
 )
 app.command("denoise")(denoise.denoise)
 app.command("inpaint")(inpaint.inpaint)
+app.command("upscale")(upscale.upscale)
+app.command("restore")(restore.restore)
 app.command("corrupt")(corrupt.corrupt)
 app.command("train")(train.train)
 app.command("eval")(eval.evaluate)

@@ -1,7 +1,6 @@
 """One definition of a restoring folder command (`denoise`, `inpaint`, ...); only the default
 model and the help text differ between them."""
 
-from __future__ import annotations
 
 from typing import Annotated, Callable
 
@@ -28,13 +27,20 @@ def parse_sigma(text: str) -> float | None:
     return value
 
 
-def make_restore_command(name: str, default_model: str, doc: str) -> Callable[..., None]:
-    """A Typer command restoring files/folders/globs into an output folder with ``default_model``."""
+TASKS = ("denoise", "deblur", "upscale", "inpaint", "reconstruct")
+
+
+def make_restore_command(name: str, default_model: str, doc: str, default_scale: int = 1,
+                         with_task: bool = False) -> Callable[..., None]:
+    """A Typer command restoring files/folders/globs into an output folder with ``default_model``;
+    ``default_scale`` > 1 enlarges inputs first (`upscale`); ``with_task`` adds --task (`restore`)."""
 
     def command(
         inputs: InputsArg,
         output: OutDirOpt,
         model: ModelOpt = default_model,
+        scale: Annotated[int, typer.Option("--scale", min=1, max=16, help="Enlarge every image this many times (bicubic) before the model restores it; 1 keeps the size.")] = default_scale,
+        task: Annotated[str, typer.Option("--task", hidden=not with_task, help="What the images suffer from: denoise, deblur, upscale (enlarges by --scale, default 4), inpaint or reconstruct; recorded in the report.")] = "",
         tile: TileOpt = 512,
         overlap: OverlapOpt = 32,
         batch_size: BatchSizeOpt = 4,
@@ -53,6 +59,10 @@ def make_restore_command(name: str, default_model: str, doc: str) -> Callable[..
     ) -> None:
         from imgrestore.pipeline import ModelChoice, RestoreJob, RestoreOptions
 
+        if task and task not in TASKS:
+            raise UsageError(f"--task {task}: expected one of {', '.join(TASKS)}")
+        if task == "upscale" and scale == 1:
+            scale = 4
         if overlap < 0 or (tile > 0 and overlap * 2 >= tile):
             raise UsageError(f"--overlap {overlap} must be at least 0 and less than half of --tile {tile}")
         items, plan = plan_batch(inputs, output, recursive=recursive, suffix=suffix, fmt=fmt,
@@ -61,9 +71,10 @@ def make_restore_command(name: str, default_model: str, doc: str) -> Callable[..
         if not dry_run and model != "auto":
             choice.for_channels(3)  # load now so a bad --model fails before any file is touched
         options = RestoreOptions(tile=tile, overlap=overlap, batch_size=batch_size, sharpen=sharpen,
-                                 sharpen_amount=sharpen_amount, sigma=parse_sigma(sigma))
+                                 sharpen_amount=sharpen_amount, sigma=parse_sigma(sigma), scale=scale)
         results = run_with_progress(name, items, plan, RestoreJob(choice, options), quiet=quiet, report=report,
                                     command={"command": name, "inputs": inputs, "output": str(output), "model": model,
+                                             "task": task or name, "scale": scale,
                                              "tile": tile, "overlap": overlap, "batch_size": batch_size,
                                              "device": device, "precision": precision, "sigma": sigma, "sharpen": sharpen,
                                              "sharpen_amount": sharpen_amount})

@@ -61,7 +61,13 @@ class Image:
         return self.height * self.width / 1e6
 
     def with_pixels(self, pixels: np.ndarray) -> "Image":
-        return replace(self, pixels=pixels)
+        """The same image with new pixels; an alpha channel follows a change of size (area or cubic)."""
+        alpha = self.alpha
+        if alpha is not None and alpha.shape[:2] != pixels.shape[:2]:
+            shrink = pixels.shape[0] < alpha.shape[0]
+            alpha = np.clip(cv2.resize(alpha, (pixels.shape[1], pixels.shape[0]),
+                                       interpolation=cv2.INTER_AREA if shrink else cv2.INTER_CUBIC), 0, 1)
+        return replace(self, pixels=pixels, alpha=alpha)
 
 
 def format_for(path: Path) -> str | None:
