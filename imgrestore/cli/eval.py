@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -13,6 +14,18 @@ from imgrestore.cli.options import (
     BatchSizeOpt, DeviceOpt, InputsArg, OverlapOpt, PrecisionOpt, QuietOpt, RecursiveOpt, SeedOpt, TileOpt,
 )
 from imgrestore.errors import UsageError
+
+
+def split_tta(reference: str, default: bool) -> tuple[str, bool]:
+    """Take ``tta=true|false`` out of a model reference's options (it is the pipeline's, not the model's)."""
+    from imgrestore.weights import catalog
+
+    name, options = catalog.split_options(reference)
+    if "tta" not in options:
+        return reference, default
+    flag = options.pop("tta").lower() in ("1", "true", "yes", "on")
+    rest = ",".join(f"{k}={v}" for k, v in options.items())
+    return (f"{name}:{rest}" if rest else name), flag
 
 
 def noise_levels_for(sigma: str, samples: list) -> list[float] | None:
@@ -40,6 +53,7 @@ def evaluate(
     limit: Annotated[int, typer.Option("--limit", min=0, help="Evaluate only the first N images (0 = all).")] = 0,
     classifier: Annotated[Optional[str], typer.Option("--classifier", help="A classifier model (bundled name or path) scoring each method's restored images; needs labelled data (an .npz with 'labels').")] = None,
     subset: Annotated[Optional[str], typer.Option("--subset", help="With an .npz/IDX input: use images START:END, e.g. 7500:10000.")] = None,
+    tta: Annotated[bool, typer.Option("--tta", help="Self-ensemble (8 flips/rotations averaged) for every model; per model: -m NAME:tta=true.")] = False,
     tile: TileOpt = 512,
     overlap: OverlapOpt = 32,
     batch_size: BatchSizeOpt = 4,
@@ -81,11 +95,12 @@ def evaluate(
     options = RestoreOptions(tile=tile, overlap=overlap, batch_size=batch_size)
     methods = [make_baseline(name) for name in baseline or []]
     for name in model or []:
+        name, with_tta = split_tta(name, tta)
         choice = ModelChoice(name, device, precision)
         label = name
         if name != "auto":
             label = choice.for_channels(3).name  # a bad model fails now, before any work
-        methods.append(ModelMethod(label, choice, options))
+        methods.append(ModelMethod(label + (" +tta" if with_tta else ""), choice, replace(options, tta=with_tta)))
     console = Console(quiet=quiet)
     if arrays:
         samples = samples_from_arrays(Path(inputs[0]), parse_subset(subset, "--subset"), chain, seed)[: limit or None]
@@ -116,7 +131,7 @@ def evaluate(
     setup = {"inputs": inputs, "subset": subset, "degrade": chain.spec(full=True), "sigma": sigma, "channels": channels, "seed": seed,
              "images": len(samples),
              "classifier": classifier, "clean_accuracy": clean_accuracy if judge else None,
-             "models": model or [], "baselines": baseline or [], "tile": tile, "overlap": overlap, "device": device,
+             "models": model or [], "baselines": baseline or [], "tta": tta, "tile": tile, "overlap": overlap, "device": device,
              "precision": precision}
     for path in save or []:
         save_table(path, scores, setup)

@@ -47,6 +47,7 @@ def make_restore_command(name: str, default_model: str, doc: str, default_scale:
         device: DeviceOpt = "auto",
         precision: PrecisionOpt = "fp32",
         sigma: Annotated[str, typer.Option("--sigma", help="Noise level on the 0..255 scale for models that take one (e.g. 25), or 'auto' to estimate it per image. The report records the level used for every file.")] = "auto",
+        tta: Annotated[bool, typer.Option("--tta", help="Self-ensemble: restore the 8 flips/rotations of each image and average them (a small gain for 8x the time).")] = False,
         sharpen: Annotated[bool, typer.Option("--sharpen", help="Apply the denoising-autoencoder paper's 3x3 sharpening kernel after restoration.")] = False,
         sharpen_amount: Annotated[float, typer.Option("--sharpen-amount", min=0.0, max=1.0, help="How much of the sharpened image to blend in (with --sharpen).")] = 1.0,
         recursive: RecursiveOpt = False,
@@ -71,12 +72,12 @@ def make_restore_command(name: str, default_model: str, doc: str, default_scale:
         if not dry_run and model != "auto":
             choice.for_channels(3)  # load now so a bad --model fails before any file is touched
         options = RestoreOptions(tile=tile, overlap=overlap, batch_size=batch_size, sharpen=sharpen,
-                                 sharpen_amount=sharpen_amount, sigma=parse_sigma(sigma), scale=scale)
+                                 sharpen_amount=sharpen_amount, sigma=parse_sigma(sigma), scale=scale, tta=tta)
         results = run_with_progress(name, items, plan, RestoreJob(choice, options), quiet=quiet, report=report,
                                     command={"command": name, "inputs": inputs, "output": str(output), "model": model,
                                              "task": task or name, "scale": scale,
                                              "tile": tile, "overlap": overlap, "batch_size": batch_size,
-                                             "device": device, "precision": precision, "sigma": sigma, "sharpen": sharpen,
+                                             "device": device, "precision": precision, "sigma": sigma, "tta": tta, "sharpen": sharpen,
                                              "sharpen_amount": sharpen_amount})
         exit_for(results)
 

@@ -59,3 +59,26 @@ def test_eval_tells_methods_the_true_or_a_fixed_sigma(tiny_resunet, train_folder
     # NLM's strength follows the level it is told: a fixed 40 differs from the true 20
     assert rows["true"]["nlm"] != rows["40"]["nlm"]
     assert rows["true"]["r"] != rows["40"]["r"]
+
+
+def test_tta_averages_the_eight_symmetries(tiny_resunet, train_folder, tmp_path, capsys):
+    import numpy as np
+
+    from imgrestore.pipeline import RestoreOptions, dihedral, load_restorer, restore_pixels, undo_dihedral
+
+    image = np.random.default_rng(0).uniform(0, 1, (20, 28, 3)).astype(np.float32)
+    for k in range(8):
+        np.testing.assert_array_equal(undo_dihedral(dihedral(image, k), k), image)
+    restorer = load_restorer(str(tiny_resunet), device="cpu")
+    plain = restore_pixels([image], restorer, RestoreOptions(sigma=20))[0]
+    ensemble = restore_pixels([image], restorer, RestoreOptions(sigma=20, tta=True))[0]
+    by_hand = np.mean([undo_dihedral(restore_pixels([dihedral(image, k)], restorer, RestoreOptions(sigma=20))[0], k)
+                       for k in range(8)], axis=0)
+    np.testing.assert_allclose(ensemble, by_hand, atol=1e-6)
+    assert not np.allclose(ensemble, plain)
+
+    out = tmp_path / "t.json"
+    code, _, err = run(main, capsys, "eval", str(train_folder), "-m", str(tiny_resunet), "-m", f"{tiny_resunet}:tta=true",
+                       "--save", str(out), "-q")
+    assert code == 0, err
+    assert [r["method"] for r in json.loads(out.read_text())["results"]] == ["r", "r +tta"]
