@@ -183,3 +183,14 @@ def test_gaussian_mean_shifts_the_noise_on_its_own_scale():
     assert torch.allclose(parse_chain("gaussian:sigma=0,mean=51")(x, gen()).images, torch.full_like(x, 0.45))
     shifted = parse_chain("gaussian:coef=0.1,mean=0.5")(x, gen()).images
     assert abs(float(shifted.mean()) - 0.75) < 0.01
+
+
+def test_shift_augmentation_moves_whole_digits_within_bounds():
+    from imgrestore.training.data import random_crops
+
+    digit = torch.zeros(1, 28, 28)
+    digit[:, 10:18, 9:19] = 1
+    crops = random_crops([digit], 64, 28, gen(5), augment=False, shift=3)
+    assert torch.all(crops.flatten(1).sum(dim=1) == 80)  # never cut: the digit sits 9+ px from the border
+    tops = {int(c[0].nonzero()[:, 0].min()) for c in crops}
+    assert tops <= set(range(7, 14)) and len(tops) > 3

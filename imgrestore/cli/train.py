@@ -85,6 +85,7 @@ def train(
     checkpoint_every: Annotated[int, typer.Option("--checkpoint-every", min=1, help="Steps between checkpoints.")] = 250,
     val_every: Annotated[int, typer.Option("--val-every", min=1, help="Steps between validations.")] = 500,
     workdir: Annotated[Optional[Path], typer.Option("--workdir", help="Checkpoints and logs (default: OUTPUT with .run).")] = None,
+    shift: Annotated[int, typer.Option("--shift", min=0, help="Random translations of up to N pixels (images zero-padded by N, then cropped): augmentation for digits, which must not flip.")] = 0,
     init: Annotated[Optional[Path], typer.Option("--init", help="Start from this .safetensors of the same --arch/--config (fine-tuning).")] = None,
     init_part: Annotated[Optional[list[str]], typer.Option("--init-part", help="PART=FILE: load a finished run into a sub-network, e.g. generator=runs/dcgan-mnist.safetensors for --arch generative-encoder; repeatable.")] = None,
     resume: Annotated[bool, typer.Option("--resume", help="Continue from the checkpoint in the work folder.")] = False,
@@ -103,7 +104,7 @@ def train(
     run = TrainConfig(
         arch=arch, arch_config=parse_config(config or []), data=data or pairs, out=str(output),
         val=val, subset=parse_subset(subset, "--subset"), val_subset=parse_subset(val_subset, "--val-subset"),
-        augment=augment, device=device, degrade=degrade_spec(degrade, sigma), crop=crop, batch=batch, steps=steps,
+        augment=augment, shift=shift, device=device, degrade=degrade_spec(degrade, sigma), crop=crop, batch=batch, steps=steps,
         lr=lr, weight_decay=weight_decay, init=str(init) if init else None, init_parts=parse_parts(init_part or []),
         loss=loss, pixel_weight=pixel_weight, adv_weight=adv_weight, cls_weight=cls_weight, seed=seed, precision=precision, checkpoint_every=checkpoint_every, val_every=val_every,
         workdir=str(workdir) if workdir else "", domain=domain,

@@ -58,21 +58,23 @@ def dihedral(x: torch.Tensor, k: int) -> torch.Tensor:
 
 
 def random_crops(images: list[torch.Tensor], count: int, size: int, generator: torch.Generator,
-                 augment: bool = True, partners: list[torch.Tensor] | None = None):
+                 augment: bool = True, partners: list[torch.Tensor] | None = None, shift: int = 0):
     """``count`` random ``size`` x ``size`` crops [count, C, size, size], randomly flipped/rotated
-    with ``augment``. With ``partners`` (degraded twins of ``images``), the same crops of both are
-    returned as (partner crops, image crops)."""
+    with ``augment``; ``shift`` zero-pads each image by that many pixels first, so crops of a whole
+    image move it by up to ``shift`` pixels (digits may shift, but not flip). With ``partners``
+    (degraded twins of ``images``), the same crops of both are returned as (partner crops, image crops)."""
     picks = torch.randint(len(images), (count,), generator=generator).tolist()
     crops, twins = [], []
     for index in picks:
-        image = images[index]
+        image = torch.nn.functional.pad(images[index], (shift,) * 4) if shift else images[index]
         h, w = image.shape[-2:]
         y = int(torch.randint(h - size + 1, (1,), generator=generator))
         x = int(torch.randint(w - size + 1, (1,), generator=generator))
         k = int(torch.randint(8, (1,), generator=generator)) if augment else 0
         crops.append(dihedral(image[:, y:y + size, x:x + size], k))
         if partners is not None:
-            twins.append(dihedral(partners[index][:, y:y + size, x:x + size], k))
+            partner = torch.nn.functional.pad(partners[index], (shift,) * 4) if shift else partners[index]
+            twins.append(dihedral(partner[:, y:y + size, x:x + size], k))
     if partners is not None:
         return torch.stack(twins), torch.stack(crops)
     return torch.stack(crops)

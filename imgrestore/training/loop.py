@@ -65,6 +65,7 @@ class TrainConfig:
     workdir: str = ""
     domain: str = "photo"
     augment: bool = True  # random flips/rotations (off for digits: a flipped 2 is no digit)
+    shift: int = 0  # random translations of up to this many pixels (zero padding), e.g. for digits
     init: str | None = None  # start from these weights (fine-tuning) instead of a random initialisation
     init_parts: tuple[tuple[str, str], ...] = ()  # (part, file): load a trained sub-network, e.g. a GE's generator
     subset: tuple[int, int] | None = None  # [start, end) of the training images, e.g. MNIST's first 7500
@@ -358,6 +359,8 @@ def command_line(config: TrainConfig) -> str:
              "--device", config.device, "--precision", config.precision, "--val-every", str(config.val_every), "--domain", config.domain]
     if not config.augment:
         args.append("--no-augment")
+    if config.shift:
+        args += ["--shift", str(config.shift)]
     if config.init:
         args += ["--init", config.init]
     for part, path in config.init_parts:
