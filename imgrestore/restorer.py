@@ -134,7 +134,7 @@ class Restorer:
     @property
     def uses_noise_level(self) -> bool:
         """True if the model must be told the noise sigma (noise-level map input)."""
-        return self.spec.uses_noise_level
+        return self.spec.uses_noise_level(self.config)
 
     def __call__(self, x: torch.Tensor, noise_level: float | torch.Tensor | None = None) -> torch.Tensor:
         """Restore a batch [B, C, H, W] of 0..1 floats; returns the same shape, clamped to 0..1.

@@ -57,7 +57,7 @@ class ArchSpec:
     tiling: Callable[[Any], Tiling] = lambda config: Tiling.TILED
     channels: Callable[[Any], int] = lambda config: config.channels
     dtypes: tuple[torch.dtype, ...] = (torch.float32, torch.bfloat16, torch.float16)
-    uses_noise_level: bool = False
+    uses_noise_level: Callable[[Any], bool] = lambda config: False  # takes a noise-level map input
     objective: str = "restore"  # "restore": image in, image out; "classify": image in, class logits out
     extra: dict[str, Any] = field(default_factory=dict)
 

@@ -27,7 +27,7 @@ SPEC = register(ArchSpec(
     task="denoise",
     description="FFDNet (noise-level map, 2x2 sub-images, plain CNN); loads the official weights",
     size_req=lambda config: SizeRequirements(multiple_of=2, minimum=2),
-    uses_noise_level=True,
+    uses_noise_level=lambda config: True,
     extra={"remap_keys": remap_official_keys},
 ))
 

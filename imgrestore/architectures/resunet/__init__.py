@@ -16,7 +16,7 @@ SPEC = register(ArchSpec(
     task="denoise",
     description="Noise-level-conditional U-Net with residual blocks (DRUNet family): imgrestore's photo denoiser",
     size_req=_size_req,
-    uses_noise_level=True,
+    uses_noise_level=lambda config: config.noise_map,
 ))
 
 __all__ = ["ResUNet", "ResUNetConfig", "SPEC"]

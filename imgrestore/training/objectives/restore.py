@@ -27,14 +27,14 @@ class RestoreObjective(Objective):
         if run.data.paired:
             degraded, clean = random_crops(run.data.clean, config.batch, config.crop, run.generator,
                                            config.augment, partners=run.data.degraded, shift=config.shift)
-            if run.spec.uses_noise_level:
+            if run.restorer.uses_noise_level:
                 levels = torch.tensor([blind_sigma(d.permute(1, 2, 0).numpy()) for d in degraded])
         else:
             clean = random_crops(run.data.clean, config.batch, config.crop, run.generator, config.augment,
                                  shift=config.shift)
             outcome = run.chain(clean, run.generator)
             degraded = quantize(outcome.images)
-            if run.spec.uses_noise_level:
+            if run.restorer.uses_noise_level:
                 levels = drawn_noise_level(run.chain, outcome)
             if degraded.shape != clean.shape:
                 raise UsageError(f"--degrade {config.degrade}: training needs degradations that keep the size "
