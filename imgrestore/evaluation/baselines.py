@@ -2,8 +2,8 @@
 
 A method maps a list of float32 [H, W, C] 0..1 images to restored images of the same shape.
 Non-local means and BM3D need a noise level: given ``levels`` (``eval --sigma true|N``) they use
-them, else the blind estimate of each image (:func:`imgrestore.noise_level.estimate_sigma`), as a
-user without the true sigma would.
+them, else the blind estimate of each image (:func:`imgrestore.noise_level.blind_sigma`, what
+``--sigma auto`` gives our models), as a user without the true sigma would.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import cv2
 import numpy as np
 
 from imgrestore.errors import UsageError
-from imgrestore.noise_level import estimate_sigma
+from imgrestore.noise_level import blind_sigma
 
 # h = NLM_H_PER_SIGMA * sigma: benchmarks/denoise_val.py found the best h of cv2.fastNlMeansDenoising
 # on the colour val images at 14 / 23 / 40 for sigma 15 / 25 / 50 (ratios 0.93 / 0.92 / 0.80).
@@ -30,7 +30,7 @@ class Method(Protocol):
 
 
 def _level(images: list[np.ndarray], levels: list[float] | None, index: int) -> float:
-    return levels[index] if levels is not None else estimate_sigma(images[index])
+    return levels[index] if levels is not None else blind_sigma(images[index])
 
 
 @dataclass
