@@ -9,7 +9,7 @@ OUT=benchmarks/results
 mkdir -p "$OUT"
 TEST="$M --subset 7500:10000 --classifier digit-cnn-mnist --seed 0 --batch-size 256 --grid-count 16 --grid-size 56 -q"
 
-imgrestore eval $TEST --degrade gaussian:coef=0.5 --model dae-mnist --baseline identity \
+imgrestore eval $TEST --degrade gaussian:coef=0.5 --model dae-mnist-latent16 --model dae-mnist --baseline identity \
   --save "$OUT/mnist-dae.md" --save "$OUT/mnist-dae.json" --grid examples/mnist-dae-grid.png
 imgrestore eval $TEST --degrade 'mask:lower-half+saltpepper:amount=0.1' --model cnn-cnn-mnist --model cnn-lstm-mnist \
   --baseline identity --save "$OUT/mnist-inpaint-saltpepper.md" --save "$OUT/mnist-inpaint-saltpepper.json" \
