@@ -19,6 +19,7 @@ from imgrestore.postfilter import sharpen
 from imgrestore.restorer import Restorer
 from imgrestore.tiling import effective_tile, restore_images, tile_grid
 from imgrestore.weights import catalog
+from imgrestore.weights.format import read_meta
 
 
 @dataclass(frozen=True)
@@ -53,6 +54,17 @@ class ModelChoice:
         if name not in self._loaded:
             self._loaded[name] = load_restorer(name, self.device, self.precision)
         return self._loaded[name]
+
+
+def with_task_options(reference: str, task: str) -> str:
+    """``reference`` with the runtime options its weights recommend for ``task`` (``task_options`` in the
+    metadata, e.g. the generative encoder's tuned solver settings); options the user gave win."""
+    if not task or reference == catalog.AUTO:
+        return reference
+    name, given = catalog.split_options(reference)
+    recommended = read_meta(catalog.resolve(name)).task_options.get(task, {})
+    merged = {**recommended, **given}
+    return f"{name}:{','.join(f'{k}={v}' for k, v in merged.items())}" if merged else name
 
 
 def load_restorer(name_or_path: str, device: str = "auto", precision: str = "fp32") -> Restorer:

@@ -7,6 +7,6 @@ set -e
 cd "$(dirname "$0")/.."
 NAME=$1; STEPS=$2; shift 2
 M=../shared/data/mnist/mnist10k.npz
-imgrestore train --arch resgan --data $M --subset 0:7000 --val $M --val-subset 7000:7500 --no-augment --crop 28 \
+imgrestore train --arch resgan -c width=32 --data $M --subset 0:7000 --val $M --val-subset 7000:7500 --no-augment --crop 28 \
   --domain digits --seed 0 --precision fp32 --degrade downsample:factor=4,back=true --loss l1 --batch 64 \
   --steps "$STEPS" --lr 2e-4 --val-every 500 --checkpoint-every 500 --workdir "runs/$NAME" -o "runs/$NAME.safetensors" "$@"

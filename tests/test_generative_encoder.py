@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 
+import numpy as np
 import pytest
 import torch
 
@@ -72,3 +73,25 @@ def test_split_options_keeps_plain_names():
     assert catalog.split_options("ge-mnist") == ("ge-mnist", {})
     assert catalog.split_options("ge-mnist:method=convae,steps=5") == ("ge-mnist", {"method": "convae", "steps": "5"})
     assert catalog.split_options("C:\\models\\x.safetensors") == ("C:\\models\\x.safetensors", {})
+
+
+def test_restore_task_applies_the_weights_task_options(tiny_ge, toy_digits, tmp_path, capsys):
+    import dataclasses
+
+    from factories import write_png
+    from imgrestore.pipeline import with_task_options
+    from imgrestore.weights.format import read_state_dict, save
+
+    _, ge = tiny_ge
+    tuned = tmp_path / "tuned.safetensors"
+    meta = dataclasses.replace(read_meta(ge), task_options={"denoise": {"lam": "0.5", "steps": "3"}})
+    save(tuned, read_state_dict(ge), meta)
+    assert with_task_options(str(tuned), "denoise") == f"{tuned}:lam=0.5,steps=3"
+    assert with_task_options(f"{tuned}:steps=7", "denoise") == f"{tuned}:lam=0.5,steps=7"  # the user's wins
+    assert with_task_options(str(tuned), "deblur") == str(tuned)
+    write_png(tmp_path / "in" / "d.png", np.zeros((28, 28, 1)))
+    report = tmp_path / "r.json"
+    code, _, err = run(main, capsys, "restore", str(tmp_path / "in"), "-o", str(tmp_path / "out"), "-m", str(tuned),
+                       "--task", "denoise", "--report", str(report), "-q")
+    assert code == 0, err
+    assert json.loads(report.read_text())["files"][0]["model"] == "tuned:lam=0.5,steps=3"

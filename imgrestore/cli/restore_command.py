@@ -40,7 +40,7 @@ def make_restore_command(name: str, default_model: str, doc: str, default_scale:
         output: OutDirOpt,
         model: ModelOpt = default_model,
         scale: Annotated[int, typer.Option("--scale", min=1, max=16, help="Enlarge every image this many times (bicubic) before the model restores it; 1 keeps the size.")] = default_scale,
-        task: Annotated[str, typer.Option("--task", hidden=not with_task, help="What the images suffer from: denoise, deblur, upscale (enlarges by --scale, default 4), inpaint or reconstruct; recorded in the report.")] = "",
+        task: Annotated[str, typer.Option("--task", hidden=not with_task, help="What the images suffer from: denoise, deblur, upscale (enlarges by --scale, default 4), inpaint or reconstruct. A model may carry settings tuned per task (the generative encoder's solver); they apply unless -m NAME:key=value says otherwise. Recorded in the report.")] = "",
         tile: TileOpt = 512,
         overlap: OverlapOpt = 32,
         batch_size: BatchSizeOpt = 4,
@@ -58,7 +58,7 @@ def make_restore_command(name: str, default_model: str, doc: str, default_scale:
         report: ReportOpt = None,
         quiet: QuietOpt = False,
     ) -> None:
-        from imgrestore.pipeline import ModelChoice, RestoreJob, RestoreOptions
+        from imgrestore.pipeline import ModelChoice, RestoreJob, RestoreOptions, with_task_options
 
         if task and task not in TASKS:
             raise UsageError(f"--task {task}: expected one of {', '.join(TASKS)}")
@@ -68,6 +68,7 @@ def make_restore_command(name: str, default_model: str, doc: str, default_scale:
             raise UsageError(f"--overlap {overlap} must be at least 0 and less than half of --tile {tile}")
         items, plan = plan_batch(inputs, output, recursive=recursive, suffix=suffix, fmt=fmt,
                                  skip_existing=skip_existing, dry_run=dry_run)
+        model = with_task_options(model, task)
         choice = ModelChoice(model, device, precision)
         if not dry_run and model != "auto":
             choice.for_channels(3)  # load now so a bad --model fails before any file is touched

@@ -36,6 +36,7 @@ class WeightsMeta:
     metrics: dict[str, Any] = field(default_factory=dict)
     headline: str = ""  # one short metric line for `imgrestore models`
     license: str = "MIT"
+    task_options: dict[str, dict[str, str]] = field(default_factory=dict)  # `restore --task T` runtime options
     schema_version: int = SCHEMA_VERSION
 
     def to_json(self) -> str:
