@@ -58,11 +58,14 @@ class ModelChoice:
 
 def with_task_options(reference: str, task: str) -> str:
     """``reference`` with the runtime options its weights recommend for ``task`` (``task_options`` in the
-    metadata, e.g. the generative encoder's tuned solver settings); options the user gave win."""
+    metadata, e.g. the generative encoder's tuned solver settings; key ``TASK:METHOD`` when the user
+    picks another ``method=``); options the user gave win."""
     if not task or reference == catalog.AUTO:
         return reference
     name, given = catalog.split_options(reference)
-    recommended = read_meta(catalog.resolve(name)).task_options.get(task, {})
+    options = read_meta(catalog.resolve(name)).task_options
+    key = f"{task}:{given['method']}" if "method" in given and f"{task}:{given['method']}" in options else task
+    recommended = options.get(key, {})
     merged = {**recommended, **given}
     return f"{name}:{','.join(f'{k}={v}' for k, v in merged.items())}" if merged else name
 
