@@ -33,3 +33,12 @@ def test_psnr_loss_is_minus_mean_psnr_and_weighs_crops_by_relative_error():
     assert math.isclose(gain_small, gain_large, rel_tol=1e-3)
     assert float(LOSSES["mse"](output, target) - LOSSES["mse"](large, target)) > 50 * float(
         LOSSES["mse"](output, target) - LOSSES["mse"](small, target))
+
+
+def test_training_curve_draws_negative_losses(tmp_path):
+    """--loss psnr is negative: the curve falls back to a linear scale instead of failing the run."""
+    from imgrestore.training.logs import write_curve
+
+    history = [{"step": 50, "loss": -20.0}, {"step": 100, "loss": -25.0, "psnr_sigma15": 30.1}]
+    write_curve(tmp_path / "curve.png", history)
+    assert (tmp_path / "curve.png").stat().st_size > 1000

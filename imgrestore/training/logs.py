@@ -66,11 +66,13 @@ def _panel(points: dict[str, list[tuple[float, float]]], title: str, log_y: bool
 
 
 def write_curve(path: Path, history: list[dict[str, Any]]) -> None:
-    """A PNG with the training loss (log scale) and the validation PSNR curves."""
+    """A PNG with the training loss (log scale when it is positive) and the validation PSNR curves."""
     loss = {"loss": [(r["step"], r["loss"]) for r in history if "loss" in r]}
     keys = sorted({k for r in history for k in r if k.startswith("psnr")})
     val = {k: [(r["step"], r[k]) for r in history if k in r] for k in keys}
-    picture = np.concatenate([_panel(loss, "training loss", True), _panel(val, "validation PSNR (dB)", False)], axis=0)
+    positive = all(y > 0 for _, y in loss["loss"])  # a log scale needs positive losses (--loss psnr is negative)
+    picture = np.concatenate([_panel(loss, "training loss" + ("" if positive else " (linear)"), positive),
+                              _panel(val, "validation PSNR (dB)", False)], axis=0)
     ok, data = cv2.imencode(".png", picture[:, :, ::-1])
     if ok:
         atomic_write_bytes(path, data.tobytes())
