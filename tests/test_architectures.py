@@ -131,3 +131,23 @@ def test_noise_level_model_demands_and_uses_the_level():
     per_image = restorer(x, torch.tensor([5.0, 50.0]))
     torch.testing.assert_close(per_image[0], low[0])
     torch.testing.assert_close(per_image[1], high[1])
+
+
+def test_resunet_gray_from_colour_starts_equal_to_the_colour_model_on_gray_input(tmp_path, train_folder):
+    """`train --init colour.safetensors -c channels=1` adapts the weights: the gray model's first output is
+    exactly the colour model's output on R = G = B, averaged over channels."""
+    from imgrestore.architectures.resunet import ResUNet, ResUNetConfig, adapt
+
+    torch.manual_seed(0)
+    colour = ResUNet(ResUNetConfig(widths=(4, 8, 16))).eval()
+    torch.nn.init.normal_(colour.tail.weight, std=0.1)
+    gray_config = ResUNetConfig(channels=1, widths=(4, 8, 16))
+    gray = ResUNet(gray_config).eval()
+    gray.load_state_dict(adapt(colour.state_dict(), colour.config, gray_config))
+    x, sigma = torch.rand(2, 1, 16, 16), torch.tensor([0.1, 0.2])
+    with torch.no_grad():
+        torch.testing.assert_close(gray(x, sigma), colour(x.expand(-1, 3, -1, -1), sigma).mean(1, keepdim=True))
+    blind = ResUNetConfig(widths=(4, 8, 16), noise_map=False)
+    ResUNet(blind).load_state_dict(adapt(colour.state_dict(), colour.config, blind))  # drops the level input
+    with pytest.raises(Exception, match="channels and noise_map"):
+        adapt(colour.state_dict(), colour.config, ResUNetConfig(widths=(4, 8)))

@@ -174,11 +174,15 @@ class Run:
         self.scaler = torch.amp.GradScaler(enabled=self.restorer.dtype == torch.float16)
 
     def _load_init(self, path: str) -> None:
-        """Start from an exported weights file of the same architecture and config."""
+        """Start from an exported weights file of the same architecture and config, or of a config the
+        architecture can adapt from (``spec.extra["adapt"]``, e.g. a colour model to a gray one)."""
         meta = read_meta(path)
-        if meta.arch != self.config.arch or self.spec.make_config(meta.config) != self.arch_config:
-            raise UsageError(f"--init {path}: weights of {meta.arch} {meta.config}, not of this --arch/--config")
+        source_config = self.spec.make_config(meta.config) if meta.arch == self.config.arch else None
         state = read_state_dict(path)
+        if source_config is not None and source_config != self.arch_config and "adapt" in self.spec.extra:
+            state = self.spec.extra["adapt"](state, source_config, self.arch_config)
+        elif source_config != self.arch_config:
+            raise UsageError(f"--init {path}: weights of {meta.arch} {meta.config}, not of this --arch/--config")
         check_fits(self.spec, self.module, state, path)
         self.module.load_state_dict(state)
         self.init_training = meta.training
