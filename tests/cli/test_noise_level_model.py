@@ -82,3 +82,16 @@ def test_tta_averages_the_eight_symmetries(tiny_resunet, train_folder, tmp_path,
                        "--save", str(out), "-q")
     assert code == 0, err
     assert [r["method"] for r in json.loads(out.read_text())["results"]] == ["r", "r +tta"]
+
+
+def test_gray_model_trains_from_the_colour_one(tiny_resunet, train_folder, tmp_path, capsys):
+    out = tmp_path / "gray.safetensors"
+    code, _, err = run(main, capsys, "train", "--arch", "resunet", "-c", "channels=1", "-c", "widths=[4,8]",
+                       "--init", str(tiny_resunet), "--data", str(train_folder), "--sigma", "0..50", "--crop", "16",
+                       "--batch", "2", "--steps", "2", "--precision", "fp32", "-o", str(out), "-q")
+    assert code == 0, err
+    meta = read_meta(out)
+    assert meta.channels == 1 and meta.training["init"]["file"] == str(tiny_resunet)
+    code, _, err = run(main, capsys, "train", "--arch", "resunet", "-c", "widths=[4,8,16]", "--init", str(tiny_resunet),
+                       "--data", str(train_folder), "--crop", "16", "--steps", "1", "-o", str(tmp_path / "x.safetensors"))
+    assert code == 2 and "channels and noise_map" in err
