@@ -149,7 +149,10 @@ class Run:
         self.run_dir = config.run_dir
         self.checkpoint = self.run_dir / "last.pt"
         self.best_path = self.run_dir / "best.safetensors"
-        self.optimizer = torch.optim.Adam(self.module.parameters(), lr=config.lr, weight_decay=config.weight_decay)
+        # adversarial training keeps DCGAN's beta1 = 0.5: a long momentum makes the generator chase stale critics
+        betas = (0.5, 0.999) if self.spec.extra.get("trainer") in ("gan", "adversarial") else (0.9, 0.999)
+        self.optimizer = torch.optim.Adam(self.module.parameters(), lr=config.lr, betas=betas,
+                                          weight_decay=config.weight_decay)
         if resume:
             self._load_checkpoint()
         elif self.context.is_main:

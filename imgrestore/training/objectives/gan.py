@@ -2,7 +2,7 @@
 
 Each step draws latent codes z ~ N(0, I) and a batch of real images; the generator minimises the
 non-saturating loss BCE(D(G(z)), 1), then the discriminator (``spec.extra["discriminator"]``, kept in
-the checkpoint, not exported) steps on BCE(D(x), 1) + BCE(D(G(z)), 0). A generator has no restoring
+the checkpoint, not exported) steps on BCE(D(x), 0.9) + BCE(D(G(z)), 0) (one-sided label smoothing). A generator has no restoring
 metric to validate, so the export holds the last weights.
 """
 
@@ -15,6 +15,8 @@ from torch import nn
 from torch.nn.functional import binary_cross_entropy_with_logits as bce
 
 from imgrestore.training.objectives.base import Batch, Objective
+
+REAL_LABEL = 0.9  # one-sided label smoothing: a discriminator that is never certain keeps the generator's gradients alive
 
 
 class GanObjective(Objective):
@@ -44,7 +46,7 @@ class GanObjective(Objective):
         for group in self.optimizer.param_groups:
             group["lr"] = lr
         real, fake = self.discriminator(batch.targets), self.discriminator(output)
-        loss = bce(real, torch.ones_like(real)) + bce(fake, torch.zeros_like(fake))
+        loss = bce(real, torch.full_like(real, REAL_LABEL)) + bce(fake, torch.zeros_like(fake))
         self.optimizer.zero_grad(set_to_none=True)
         loss.backward()
         nn.utils.clip_grad_norm_(self.discriminator.parameters(), 1.0)
