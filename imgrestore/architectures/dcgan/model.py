@@ -13,6 +13,8 @@ from dataclasses import dataclass
 import torch
 from torch import nn
 
+from imgrestore.architectures.blocks import strided_critic
+
 
 @dataclass(frozen=True)
 class DCGANConfig:
@@ -50,13 +52,8 @@ class DCGANDiscriminator(nn.Module):
 
     def __init__(self, config: DCGANConfig) -> None:
         super().__init__()
-        w = config.disc_width
-        self.body = nn.Sequential(
-            nn.Conv2d(config.channels, w, 4, stride=2, padding=1), nn.LeakyReLU(0.2, inplace=True),
-            nn.Conv2d(w, 2 * w, 4, stride=2, padding=1, bias=False), nn.BatchNorm2d(2 * w),
-            nn.LeakyReLU(0.2, inplace=True), nn.Flatten(), nn.Dropout(0.3),
-            nn.Linear(2 * w * (config.image_size // 4) ** 2, 1),
-        )
+        self.features = strided_critic(config.channels, config.disc_width)
+        self.real_fake = nn.Linear(2 * config.disc_width * (config.image_size // 4) ** 2, 1)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        return self.body(x)[:, 0]
+        return self.real_fake(self.features(x))[:, 0]

@@ -19,6 +19,8 @@ from dataclasses import dataclass
 import torch
 from torch import nn
 
+from imgrestore.architectures.blocks import strided_critic
+
 
 @dataclass(frozen=True)
 class ResGANConfig:
@@ -90,13 +92,8 @@ class ResGANDiscriminator(nn.Module):
 
     def __init__(self, config: ResGANConfig) -> None:
         super().__init__()
-        w = config.disc_width
-        self.features = nn.Sequential(
-            nn.Conv2d(config.channels, w, 4, stride=2, padding=1), nn.LeakyReLU(0.2, inplace=True),
-            nn.Conv2d(w, 2 * w, 4, stride=2, padding=1, bias=False), nn.BatchNorm2d(2 * w),
-            nn.LeakyReLU(0.2, inplace=True), nn.Flatten(), nn.Dropout(0.3),
-        )
-        flat = 2 * w * (config.image_size // 4) ** 2
+        self.features = strided_critic(config.channels, config.disc_width)
+        flat = 2 * config.disc_width * (config.image_size // 4) ** 2
         self.real_fake = nn.Linear(flat, 1)
         self.attributes = nn.Linear(flat, config.classes)
 
