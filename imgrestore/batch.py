@@ -17,7 +17,7 @@ from typing import Callable, Iterable, Protocol
 from imgrestore.errors import ImgrestoreError
 from imgrestore.io.discover import InputItem, output_path
 from imgrestore.io.image import Image, read_image, write_image
-from imgrestore.noise_level import estimate_sigma
+from imgrestore.noise_level import blind_sigma
 from imgrestore.report import FAILED, OK, PLANNED, SKIPPED, FileResult
 
 GROUP_MEGAPIXELS = 8.0  # bound on the pixels held in memory while a group of small images is batched
@@ -132,7 +132,7 @@ def run(
                 image = replace(image, fmt=plan.fmt.upper())
             result.width, result.height = image.width, image.height
             result.channels, result.bit_depth = image.channels, image.bit_depth
-            result.noise_estimate = round(estimate_sigma(image.pixels), 2)
+            result.noise_estimate = round(blind_sigma(image.pixels), 2)  # what --sigma auto gives a model
             cost = job.cost(image)
         except ImgrestoreError as exc:
             if exc.exit_code == 2:  # a usage error (bad model, bad spec) concerns every file: stop
