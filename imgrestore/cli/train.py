@@ -79,6 +79,7 @@ def train(
     pixel_weight: Annotated[float, typer.Option("--pixel-weight", min=0.0, help="Adversarial architectures (resgan): weight of the --loss pixel term.")] = 1.0,
     adv_weight: Annotated[float, typer.Option("--adv-weight", min=0.0, help="Adversarial architectures: weight of the discriminator's real/fake term (0 with --cls-weight 0: pixel loss only, no discriminator).")] = 0.0,
     cls_weight: Annotated[float, typer.Option("--cls-weight", min=0.0, help="Adversarial architectures: weight of the embedded classifier's class-attribute term (needs labelled data).")] = 0.0,
+    disc_lr: Annotated[float, typer.Option("--disc-lr", min=0.0, help="Architectures trained against a discriminator (resgan, dcgan): the discriminator's peak learning rate, on the same schedule (0: the same as --lr).")] = 0.0,
     weight_decay: Annotated[float, typer.Option("--weight-decay", min=0.0, help="L2 penalty on the weights (Adam weight decay).")] = 0.0,
     domain: Annotated[str, typer.Option("--domain", help="Recorded in the metadata: photo, digits, ...")] = "photo",
     augment: Annotated[bool, typer.Option("--augment/--no-augment", help="Random flips and rotations of the crops (turn off for digits and text).")] = True,
@@ -106,7 +107,7 @@ def train(
         val=val, subset=parse_subset(subset, "--subset"), val_subset=parse_subset(val_subset, "--val-subset"),
         augment=augment, shift=shift, device=device, degrade=degrade_spec(degrade, sigma), crop=crop, batch=batch, steps=steps,
         lr=lr, weight_decay=weight_decay, init=str(init) if init else None, init_parts=parse_parts(init_part or []),
-        loss=loss, pixel_weight=pixel_weight, adv_weight=adv_weight, cls_weight=cls_weight, seed=seed, precision=precision, checkpoint_every=checkpoint_every, val_every=val_every,
+        loss=loss, pixel_weight=pixel_weight, adv_weight=adv_weight, cls_weight=cls_weight, disc_lr=disc_lr, seed=seed, precision=precision, checkpoint_every=checkpoint_every, val_every=val_every,
         workdir=str(workdir) if workdir else "", domain=domain,
     )
     console = Console(quiet=quiet)

@@ -57,6 +57,7 @@ class TrainConfig:
     pixel_weight: float = 1.0  # adversarial objectives: weight of the --loss pixel term
     adv_weight: float = 0.0  # adversarial objectives: weight of the real/fake term
     cls_weight: float = 0.0  # adversarial objectives: weight of the class-attribute term
+    disc_lr: float = 0.0  # objectives with a discriminator: its peak learning rate (0: the same as lr)
     seed: int = 0
     device: str = "auto"
     precision: str = "bf16"
@@ -363,6 +364,7 @@ def command_line(config: TrainConfig) -> str:
              *(["--pixel-weight", f"{config.pixel_weight:g}", "--adv-weight", f"{config.adv_weight:g}",
                 "--cls-weight", f"{config.cls_weight:g}"] if get_arch(config.arch).extra.get("trainer") == "adversarial"
                else []),
+             *(["--disc-lr", f"{config.disc_lr:g}"] if config.disc_lr else []),
              "--device", config.device, "--precision", config.precision, "--val-every", str(config.val_every), "--domain", config.domain]
     if not config.augment:
         args.append("--no-augment")

@@ -3,6 +3,7 @@ checkpoint, and switching the adversarial weights off leaves the pixel-only base
 
 from __future__ import annotations
 
+import pytest
 import torch
 
 from helpers import run
@@ -18,12 +19,16 @@ def test_adversarial_training_checkpoints_the_discriminator(toy_digits, tmp_path
     out = tmp_path / "g.safetensors"
     data = ["--data", str(toy_digits), "--subset", "0:30", "--val", str(toy_digits), "--val-subset", "30:40"]
     code, _, err = run(main, capsys, "train", *ARGS, *data, "--steps", "3", "--adv-weight", "0.1", "--cls-weight", "0.5",
-                       "-o", str(out))
+                       "--lr", "1e-3", "--disc-lr", "4e-3", "-o", str(out))
     assert code == 0, err
     checkpoint = torch.load(tmp_path / "g.run" / "last.pt", weights_only=True)
     assert any(k.startswith("features") for k in checkpoint["objective"]["discriminator"])
+    # the discriminator follows the generator's schedule at 4x its rate
+    generator_lr = checkpoint["optimizer"]["param_groups"][0]["lr"]
+    assert checkpoint["objective"]["optimizer"]["param_groups"][0]["lr"] == pytest.approx(4 * generator_lr)
     meta = read_meta(out)
     assert "--adv-weight 0.1 --cls-weight 0.5" in meta.training["command"]
+    assert "--disc-lr 0.004" in meta.training["command"]
     assert not any("attributes" in k for k in __import__("safetensors.torch", fromlist=["load_file"]).load_file(out))
 
     code, _, err = run(main, capsys, "train", *ARGS, *data, "--steps", "6", "--adv-weight", "0.1", "--cls-weight", "0.5",

@@ -22,7 +22,7 @@ from torch import nn
 from torch.nn.functional import binary_cross_entropy_with_logits as bce
 
 from imgrestore.training.losses import loss_fn
-from imgrestore.training.objectives.base import Batch, Objective
+from imgrestore.training.objectives.base import Batch, Objective, discriminator_lr
 from imgrestore.training.objectives.classify import labelled_batch
 from imgrestore.training.validation import validate, validation_chains
 
@@ -41,7 +41,7 @@ class AdversarialObjective(Objective):
         if config.adv_weight > 0 or config.cls_weight > 0:
             torch.manual_seed(config.seed + 1)
             self.discriminator = run.spec.extra["discriminator"](run.arch_config).to(run.context.device)
-            self.optimizer = torch.optim.Adam(self.discriminator.parameters(), lr=config.lr, betas=(0.5, 0.999))
+            self.optimizer = torch.optim.Adam(self.discriminator.parameters(), lr=discriminator_lr(config, config.lr), betas=(0.5, 0.999))
         self.classes = run.arch_config.classes
 
     def batch(self) -> Batch:
@@ -67,7 +67,7 @@ class AdversarialObjective(Objective):
         if self.discriminator is None or self.optimizer is None:
             return {}
         for group in self.optimizer.param_groups:
-            group["lr"] = lr
+            group["lr"] = discriminator_lr(self.run.config, lr)
         real_rf, real_attr = self.discriminator(batch.targets)
         fake_rf, fake_attr = self.discriminator(output.detach())
         target = self._attributes(batch.labels)

@@ -58,3 +58,9 @@ class Objective:
 
     def load_state_dict(self, state: dict[str, Any]) -> None:
         pass
+
+
+def discriminator_lr(config, lr: float) -> float:
+    """The discriminator's learning rate at the step where the generator's is ``lr`` (``--disc-lr``
+    scales the whole schedule; 0 keeps the generator's)."""
+    return lr * config.disc_lr / config.lr if config.disc_lr else lr

@@ -14,7 +14,7 @@ import torch
 from torch import nn
 from torch.nn.functional import binary_cross_entropy_with_logits as bce
 
-from imgrestore.training.objectives.base import Batch, Objective
+from imgrestore.training.objectives.base import Batch, Objective, discriminator_lr
 
 REAL_LABEL = 0.9  # one-sided label smoothing: a discriminator that is never certain keeps the generator's gradients alive
 
@@ -28,7 +28,7 @@ class GanObjective(Objective):
         super().__init__(run)
         torch.manual_seed(run.config.seed + 1)
         self.discriminator = run.spec.extra["discriminator"](run.arch_config).to(run.context.device)
-        self.optimizer = torch.optim.Adam(self.discriminator.parameters(), lr=run.config.lr, betas=(0.5, 0.999))
+        self.optimizer = torch.optim.Adam(self.discriminator.parameters(), lr=discriminator_lr(run.config, run.config.lr), betas=(0.5, 0.999))
         self.z_dim = run.arch_config.z_dim
 
     def batch(self) -> Batch:
@@ -44,7 +44,7 @@ class GanObjective(Objective):
 
     def after_step(self, output: torch.Tensor, batch: Batch, lr: float) -> dict[str, float]:
         for group in self.optimizer.param_groups:
-            group["lr"] = lr
+            group["lr"] = discriminator_lr(self.run.config, lr)
         real, fake = self.discriminator(batch.targets), self.discriminator(output)
         loss = bce(real, torch.full_like(real, REAL_LABEL)) + bce(fake, torch.zeros_like(fake))
         self.optimizer.zero_grad(set_to_none=True)
