@@ -26,7 +26,7 @@ def main() -> None:
         if not path.is_file():
             continue
         data = json.loads(path.read_text())
-        print(f"**{task}** (`{data['setup']['degrade']}`)\n")
+        print(f"**{task}** (`{data['setup']['degrade'] or 'none'}`)\n")
         print("| method | MSE | PSNR dB | SSIM | accuracy | ms per digit |\n|---|---|---|---|---|---|")
         for row in data["results"]:
             per_digit = 1000 * row["seconds"] / row["images"]
