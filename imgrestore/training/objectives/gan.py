@@ -28,7 +28,8 @@ class GanObjective(Objective):
         super().__init__(run)
         torch.manual_seed(run.config.seed + 1)
         self.discriminator = run.spec.extra["discriminator"](run.arch_config).to(run.context.device)
-        self.optimizer = torch.optim.Adam(self.discriminator.parameters(), lr=discriminator_lr(run.config, run.config.lr), betas=(0.5, 0.999))
+        self.optimizer = torch.optim.Adam(self.discriminator.parameters(), lr=discriminator_lr(run.config, run.config.lr),
+                                          betas=(0.5, 0.999))
         self.z_dim = run.arch_config.z_dim
 
     def batch(self) -> Batch:
