@@ -45,17 +45,19 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=Path(__file__).parent / "results" / "photo")
     parser.add_argument("--ssim", action="store_true", help="print PSNR / SSIM")
     parser.add_argument("--fresh", action="store_true", help="re-run cells whose JSON already exists")
+    parser.add_argument("--sets", default="colour,gray", help="comma-separated subset of: colour, gray")
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
     val = args.shared / "data/photos/val"
-    header = [f"{s} {sigma}" for s in SETS for sigma in SIGMAS]
+    sets = [name for name in SETS if name in args.sets.split(",")]
+    header = [f"{s} {sigma}" for s in sets for sigma in SIGMAS]
     print("| method | " + " | ".join(header) + " | colour MP/s |")
     print("|---|" + "---|" * (len(header) + 1))
     for row in args.row:
         label, _, rest = row.partition("=")
         method, _, sigma_mode = rest.rpartition(":")
         cells, speeds = [], []
-        for channels in SETS:
+        for channels in sets:
             for sigma in SIGMAS:
                 slug = f"{method.replace(':', '_').replace('=', '-')}.{sigma_mode}.{channels}.{sigma}.json"
                 if args.fresh:
@@ -64,7 +66,7 @@ def main() -> None:
                 cells.append(f"{result['psnr']:.2f}" + (f" / {result['ssim']:.4f}" if args.ssim else ""))
                 if channels == "colour":
                     speeds.append(result["megapixels_per_second"])
-        print(f"| {label} | " + " | ".join(cells) + f" | {sum(speeds) / len(speeds):.3f} |")
+        print(f"| {label} | " + " | ".join(cells) + f" | {sum(speeds) / max(len(speeds), 1):.3f} |")
         sys.stdout.flush()
 
 

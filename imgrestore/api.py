@@ -24,8 +24,8 @@ def _choice(model: str | Restorer, device: str, precision: str) -> ModelChoice |
     return model if isinstance(model, Restorer) else ModelChoice(model, device, precision)
 
 
-def _pick(choice: ModelChoice | Restorer, channels: int) -> Restorer:
-    return choice if isinstance(choice, Restorer) else choice.for_channels(channels)
+def _pick(choice: ModelChoice | Restorer, pixels: np.ndarray) -> Restorer:
+    return choice if isinstance(choice, Restorer) else choice.for_channels(choice.channels_for(pixels))
 
 
 def restore_array(
@@ -55,7 +55,7 @@ def restore_array(
         raise ValueError(f"expected [H, W] or [H, W, 1|3|4], got shape {original.shape}")
     alpha = pixels[:, :, 3:] if pixels.shape[2] == 4 else None
     colour = np.ascontiguousarray(pixels[:, :, :3] if alpha is not None else pixels)
-    restorer = _pick(_choice(model, device, precision), colour.shape[2])
+    restorer = _pick(_choice(model, device, precision), colour)
     out = restore_pixels([colour], restorer, options)[0]
     if alpha is not None:
         out = np.concatenate([out, alpha], axis=2)
@@ -81,7 +81,7 @@ def restore_file(
     if source.resolve() == target.resolve():
         raise ValueError(f"refusing to overwrite the input {source}")
     image = read_image(source)
-    restorer = _pick(_choice(model, device, precision), image.channels)
+    restorer = _pick(_choice(model, device, precision), image.pixels)
     pixels = restore_pixels([image.pixels], restorer, options)[0]
     write_image(target, image.with_pixels(pixels), fmt)
     return target

@@ -10,7 +10,7 @@ MIN_BLOCKS = 1000
 
 def _diagonal_detail(plane: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Finest diagonal Haar detail (HH) and mean of every 2x2 block of a 2-D plane."""
-    x = plane[: plane.shape[0] // 2 * 2, : plane.shape[1] // 2 * 2].astype(np.float64)
+    x = plane[: plane.shape[0] // 2 * 2, : plane.shape[1] // 2 * 2].astype(np.float32)
     a, b, c, d = x[0::2, 0::2], x[0::2, 1::2], x[1::2, 0::2], x[1::2, 1::2]
     return (a - b - c + d) / 2, (a + b + c + d) / 4
 

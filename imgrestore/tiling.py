@@ -86,13 +86,26 @@ def effective_tile(tile: int, req: SizeRequirements, tiling: Tiling) -> int:
     return -(-tile // req.multiple_of) * req.multiple_of
 
 
+def _coverage(length: int, tile: int, overlap: int) -> torch.Tensor:
+    """Summed 1-D blending weight of all tiles along an axis of ``length`` pixels.
+
+    Tiles form a grid and each tile's weight is a product of two ramps, so the summed 2-D weight
+    is the outer product of the two axes' sums: no image-sized weight map is ever allocated.
+    """
+    size = length if tile <= 0 else min(tile, length)
+    total = torch.zeros(length)
+    for start in _starts(length, size, overlap if tile > 0 else 0):
+        total[start:start + size] += _ramp(size, overlap if tile > 0 else 0)
+    return total
+
+
 def restore_images(
     images: list[torch.Tensor],
     fn: BatchFn,
     *,
     tile: int = 512,
     overlap: int = 32,
-    batch_size: int = 4,
+    batch_size: int = 1,
     req: SizeRequirements = SizeRequirements(),
     tiling: Tiling = Tiling.TILED,
     levels: list[float] | None = None,
@@ -102,12 +115,14 @@ def restore_images(
     Tiles of different images share batches, so many small images fill a batch as well as one
     large image does. ``fn`` receives [B, C, h, w] and must return the same shape; with ``levels``
     (one noise level per image) it is called ``fn(tiles, tile_levels)`` with a [B] tensor.
+    Inputs may be strided views (e.g. a permuted [H, W, C] array): only one batch of tiles is
+    copied at a time. Outputs are [C, H, W] views of [H, W, C] float32 storage, so turning them
+    back into an image array costs no copy.
     """
     tile = effective_tile(tile, req, tiling)
     if tile and overlap * 2 >= tile:
         raise ValueError(f"overlap {overlap} must be less than half the tile size {tile}")
-    outputs = [torch.zeros(img.shape, dtype=torch.float32) for img in images]
-    weights = [torch.zeros((1, *img.shape[-2:]), dtype=torch.float32) for img in images]
+    outputs = [torch.zeros((*img.shape[-2:], img.shape[0]), dtype=torch.float32).permute(2, 0, 1) for img in images]
     boxes = [box for i, img in enumerate(images) for box in tile_grid(img.shape[-2], img.shape[-1], tile, overlap, i)]
     for batch in _same_shape_batches(boxes, batch_size):
         crops = torch.stack([images[b.image][:, b.y0:b.y1, b.x0:b.x1] for b in batch])
@@ -118,9 +133,11 @@ def restore_images(
         restored = restored.to("cpu", torch.float32)
         weight = feather_weight(*batch[0].shape, overlap if tile else 0)[0]
         for box, out in zip(batch, restored):
-            outputs[box.image][:, box.y0:box.y1, box.x0:box.x1] += out * weight
-            weights[box.image][:, box.y0:box.y1, box.x0:box.x1] += weight
-    return [out / w for out, w in zip(outputs, weights)]
+            outputs[box.image][:, box.y0:box.y1, box.x0:box.x1].addcmul_(out, weight)
+    for out in outputs:
+        height, width = out.shape[-2:]
+        out.div_(_coverage(height, tile, overlap)[None, :, None]).div_(_coverage(width, tile, overlap)[None, None, :])
+    return outputs
 
 
 def _same_shape_batches(boxes: Iterable[TileBox], batch_size: int) -> Iterator[list[TileBox]]:

@@ -5,7 +5,7 @@
 set -e
 cd "$(dirname "$0")/.."
 STEPS=$1; shift 1
-imgrestore train --arch resunet -c channels=3 -c noise_map=false --init runs/resunet-color.safetensors \
+imgrestore train --arch resunet -c channels=3 -c noise_map=false --init imgrestore/weights/bundled/resunet-color.safetensors \
   --data ../shared/data/photos/train --val ../shared/data/photos/val \
   --degrade "poisson:peak=20..1000+gaussian:sigma=0..10+jpeg:quality=60..95" \
   --crop 96 --batch 8 --steps "$STEPS" --lr 3e-4 --loss psnr --precision bf16 --val-every 500 \

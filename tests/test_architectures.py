@@ -149,5 +149,25 @@ def test_resunet_gray_from_colour_starts_equal_to_the_colour_model_on_gray_input
         torch.testing.assert_close(gray(x, sigma), colour(x.expand(-1, 3, -1, -1), sigma).mean(1, keepdim=True))
     blind = ResUNetConfig(widths=(4, 8, 16), noise_map=False)
     ResUNet(blind).load_state_dict(adapt(colour.state_dict(), colour.config, blind))  # drops the level input
-    with pytest.raises(Exception, match="channels and noise_map"):
+    with pytest.raises(Exception, match="channels, noise_map"):
         adapt(colour.state_dict(), colour.config, ResUNetConfig(widths=(4, 8)))
+
+
+def test_resunet_grown_by_blocks_starts_as_the_smaller_model():
+    """`train --init small.safetensors -c blocks=2`: the added residual blocks start as identities, so the
+    grown network's first output equals the source's, and its new blocks are trainable (not all zero)."""
+    from imgrestore.architectures.resunet import ResUNet, ResUNetConfig, adapt
+
+    torch.manual_seed(0)
+    small = ResUNet(ResUNetConfig(widths=(4, 8, 16))).eval()
+    torch.nn.init.normal_(small.tail.weight, std=0.1)
+    grown_config = ResUNetConfig(widths=(4, 8, 16), blocks=2)
+    grown = ResUNet(grown_config).eval()
+    state = adapt(small.state_dict(), small.config, grown_config)
+    grown.load_state_dict(state)  # strict: every tensor of the grown model is provided
+    x, sigma = torch.rand(2, 3, 16, 16), torch.tensor([0.1, 0.2])
+    with torch.no_grad():
+        torch.testing.assert_close(grown(x, sigma), small(x, sigma))
+    assert state["body.1.body.0.weight"].abs().sum() > 0
+    with pytest.raises(Exception, match="larger blocks"):
+        adapt(grown.state_dict(), grown_config, small.config)

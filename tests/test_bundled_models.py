@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import imageio.v3 as imageio
 import numpy as np
 import pytest
 
@@ -25,7 +26,8 @@ def test_default_models_are_bundled_with_training_provenance(name):
     assert meta.training["command"].startswith("imgrestore train")
     assert meta.training["data"].endswith("photos/train")
     assert meta.metrics["val_psnr"]["psnr_sigma25"] > 20
-    assert meta.noise_range[0] == 0.0 and meta.noise_range[1] >= 35.0  # gray: last stage 0..35, see TRAINING.md
+    assert meta.noise_range == (0.0, 75.0)
+    assert meta.config["noise_map"]  # `--sigma auto` / `--sigma N` reach it
 
 
 @pytest.mark.parametrize("name", catalog.bundled_names())
@@ -43,13 +45,13 @@ def test_models_command_lists_the_defaults(capsys):
     code, out, _ = run(main, capsys, "models", "--json")
     assert code == 0
     defaults = {row["name"] for row in json.loads(out) if row["default"]}
-    assert defaults == {"dae-photo-color", "dae-photo-gray"}
-    code, out, _ = run(main, capsys, "models", "dae-photo-gray")
+    assert defaults == {"resunet-color", "resunet-gray"}
+    code, out, _ = run(main, capsys, "models", "resunet-gray")
     assert code == 0 and json.loads(out)["channels"] == 1
     code, out, _ = run(main, capsys, "models", "--archs")
     assert code == 0 and "cnn-lstm" in out and "digit-cnn" in out
     code, out, _ = run(main, capsys, "models")
-    assert code == 0 and "dae-photo-color *" in out
+    assert code == 0 and "resunet-color *" in out
 
 
 @pytest.mark.parametrize("name", sorted(p.name for p in (EXAMPLES / "noisy").glob("*.png")))
@@ -79,3 +81,38 @@ def test_digit_models_restore_the_example_digits(name, spec):
     before = float(np.mean((degraded.numpy() - clean.transpose(0, 3, 1, 2)) ** 2))
     after = float(np.mean((restored - clean.transpose(0, 3, 1, 2)) ** 2))
     assert after < 0.5 * before, f"{name}: MSE {before:.4f} -> {after:.4f}"
+
+
+def test_default_photo_model_reports_the_estimated_level(tmp_path, capsys):
+    """The defaults take a noise level: blind use estimates one per file and the report shows it."""
+    report = tmp_path / "report.json"
+    code, _, err = run(main, capsys, "denoise", str(EXAMPLES / "noisy"), "-o", str(tmp_path / "out"),
+                       "--report", str(report), "-q")
+    assert code == 0, err
+    files = json.loads(report.read_text())["files"]
+    assert files and all(f["model"] in catalog.DEFAULTS.values() for f in files)
+    for f in files:
+        true_sigma = float(Path(f["source"]).stem.split("_sigma")[1])  # brick_sigma15.png -> 15
+        assert f["noise_level"] == f["noise_estimate"]
+        assert abs(f["noise_level"] - true_sigma) < 0.1 * true_sigma, f
+
+
+def test_gray_photo_saved_as_rgb_goes_to_the_gray_model(tmp_path, capsys):
+    """Three identical channels carry gray noise, which the colour model never saw: 'auto' picks the gray
+    model for them, restores the one plane and writes RGB again."""
+    clean = read_image(EXAMPLES / "clean" / "brick_sigma15.png").pixels[:128, :128]
+    noisy = read_image(EXAMPLES / "noisy" / "brick_sigma15.png").pixels[:128, :128]
+    folder = tmp_path / "in"
+    folder.mkdir()
+    imageio.imwrite(folder / "brick_rgb.png", np.round(np.repeat(noisy, 3, axis=2) * 255).astype(np.uint8))
+    scores = {}
+    for model in ("auto", "resunet-color"):
+        report = tmp_path / f"{model}.json"
+        code, _, err = run(main, capsys, "denoise", str(folder), "-o", str(tmp_path / model), "-m", model,
+                           "--report", str(report), "-q")
+        assert code == 0, err
+        assert json.loads(report.read_text())["files"][0]["model"] == ("resunet-gray" if model == "auto" else model)
+        out = read_image(tmp_path / model / "brick_rgb.png").pixels
+        assert out.shape == (128, 128, 3)
+        scores[model] = psnr(out[:, :, :1], clean)
+    assert scores["auto"] > scores["resunet-color"] + 1.0, scores

@@ -56,7 +56,7 @@ def evaluate(
     tta: Annotated[bool, typer.Option("--tta", help="Self-ensemble (8 flips/rotations averaged) for every model; per model: -m NAME:tta=true.")] = False,
     tile: TileOpt = 512,
     overlap: OverlapOpt = 32,
-    batch_size: BatchSizeOpt = 4,
+    batch_size: BatchSizeOpt = None,
     device: DeviceOpt = "auto",
     precision: PrecisionOpt = "fp32",
     recursive: RecursiveOpt = False,

@@ -18,7 +18,11 @@ PrecisionOpt = Annotated[
 ]
 TileOpt = Annotated[int, typer.Option("--tile", help="Tile size in pixels; 0 runs whole images. Peak memory follows tile x batch size.")]
 OverlapOpt = Annotated[int, typer.Option("--overlap", help="Overlap between tiles in pixels, blended with a feathered ramp.")]
-BatchSizeOpt = Annotated[int, typer.Option("--batch-size", min=1, help="Tiles per forward pass (tiles of several images share a batch).")]
+BatchSizeOpt = Annotated[
+    Optional[int],
+    typer.Option("--batch-size", min=1, show_default=False, help="Tiles per forward pass (tiles of several images share a batch). "
+                 "Default: 1 on a CPU (fastest there, and the least memory), 4 on a GPU."),
+]
 SeedOpt = Annotated[int, typer.Option("--seed", help="Random seed.")]
 OutDirOpt = Annotated[Path, typer.Option("--output", "-o", help="Output folder; the input folder tree is mirrored under it.")]
 RecursiveOpt = Annotated[bool, typer.Option("--recursive", "-r", help="Descend into subfolders of input folders.")]

@@ -43,7 +43,7 @@ def make_restore_command(name: str, default_model: str, doc: str, default_scale:
         task: Annotated[str, typer.Option("--task", hidden=not with_task, help="What the images suffer from: denoise, deblur, upscale (enlarges by --scale, default 4), inpaint or reconstruct. A model may carry settings tuned per task (the generative encoder's solver); they apply unless -m NAME:key=value says otherwise. Recorded in the report.")] = "",
         tile: TileOpt = 512,
         overlap: OverlapOpt = 32,
-        batch_size: BatchSizeOpt = 4,
+        batch_size: BatchSizeOpt = None,
         device: DeviceOpt = "auto",
         precision: PrecisionOpt = "fp32",
         sigma: Annotated[str, typer.Option("--sigma", help="Noise level on the 0..255 scale for models that take one (e.g. 25), or 'auto' to estimate it per image. The report records the level used for every file.")] = "auto",

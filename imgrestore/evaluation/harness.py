@@ -52,8 +52,9 @@ class ModelMethod:
 
     def restore(self, images: list[np.ndarray], levels: list[float] | None = None) -> list[np.ndarray]:
         out: list[np.ndarray | None] = [None] * len(images)
-        for channels in sorted({img.shape[2] for img in images}):
-            index = [i for i, img in enumerate(images) if img.shape[2] == channels]
+        model_channels = [self.choice.channels_for(img) for img in images]
+        for channels in sorted(set(model_channels)):
+            index = [i for i, c in enumerate(model_channels) if c == channels]
             restorer = self.choice.for_channels(channels)
             given = [levels[i] for i in index] if levels is not None and restorer.uses_noise_level else None
             restored = restore_pixels([images[i] for i in index], restorer, self.options, given)

@@ -157,7 +157,9 @@ def decode_image(data: bytes, source: str = "<bytes>") -> Image:
 def _quantize(values: np.ndarray, bit_depth: int) -> np.ndarray:
     top = 65535 if bit_depth == 16 else 255
     dtype = np.uint16 if bit_depth == 16 else np.uint8
-    return np.round(np.clip(values, 0, 1) * top).astype(dtype)
+    scaled = np.clip(values, 0, 1)  # the one full-size temporary: the rest happens in place
+    scaled *= top
+    return np.rint(scaled, out=scaled).astype(dtype)
 
 
 def _png_chunk(kind: bytes, body: bytes) -> bytes:

@@ -16,7 +16,7 @@ from imgrestore.errors import UnknownModelError, WeightsError
 BUNDLED_DIR = Path(__file__).parent / "bundled"
 AUTO = "auto"
 # `--model auto`: the default denoiser for an image with this many channels.
-DEFAULTS = {1: "dae-photo-gray", 3: "dae-photo-color"}
+DEFAULTS = {1: "resunet-gray", 3: "resunet-color"}
 
 
 def user_dir() -> Path:

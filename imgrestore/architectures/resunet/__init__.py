@@ -14,13 +14,32 @@ def _size_req(config: ResUNetConfig) -> SizeRequirements:
     return SizeRequirements(multiple_of=factor, minimum=factor)
 
 
+def _grow_blocks(state: dict[str, torch.Tensor], source: ResUNetConfig, target: ResUNetConfig) -> None:
+    """Add the residual blocks ``target`` has beyond ``source`` as identities: first convolution
+    He-initialised, last one zero, so the grown network starts out computing exactly the source's function."""
+    stages = ([f"down_stages.{i}" for i in range(len(source.widths) - 1)] + ["body"]
+              + [f"up_stages.{i}" for i in range(len(source.widths) - 1)])
+    generator = torch.Generator().manual_seed(0)
+    for stage in stages:
+        width = state[f"{stage}.0.body.0.weight"].shape[0]
+        for block in range(source.blocks, target.blocks):
+            first = torch.randn(width, width, 3, 3, generator=generator) * (2 / (width * 9)) ** 0.5
+            state[f"{stage}.{block}.body.0.weight"] = first
+            state[f"{stage}.{block}.body.2.weight"] = torch.zeros(width, width, 3, 3)
+
+
 def adapt(state: dict[str, torch.Tensor], source: ResUNetConfig, target: ResUNetConfig) -> dict[str, torch.Tensor]:
-    """Weights of one config as a starting point for another that differs only in ``channels`` or
-    ``noise_map``: a gray model from a colour one sees R = G = B, so its input filter is the sum of the
-    colour filters and its output the mean of the colour outputs; a blind model drops the noise-map input."""
-    if dataclasses.replace(source, channels=target.channels, noise_map=target.noise_map) != target:
-        raise UsageError(f"--init: resunet {dataclasses.asdict(source)} can only be adapted in channels and noise_map")
+    """Weights of one config as a starting point for another that differs in ``channels``,
+    ``noise_map`` or a larger ``blocks``: a gray model from a colour one sees R = G = B, so its input
+    filter is the sum of the colour filters and its output the mean of the colour outputs; a blind
+    model drops the noise-map input; extra residual blocks start as identities."""
+    comparable = dataclasses.replace(source, channels=target.channels, noise_map=target.noise_map, blocks=target.blocks)
+    if comparable != target or target.blocks < source.blocks:
+        raise UsageError(f"--init: resunet {dataclasses.asdict(source)} can only be adapted in channels, noise_map "
+                         "and a larger blocks")
     state = dict(state)
+    if target.blocks > source.blocks:
+        _grow_blocks(state, source, target)
     head = state["head.weight"]  # [width, channels (+1 noise map), 3, 3]
     colour, level = head[:, :source.channels], head[:, source.channels:]
     if target.channels != source.channels:
