@@ -7,9 +7,9 @@ of PSNR (and SSIM with --ssim) plus colour megapixels per second.
 
     python benchmarks/photo_denoise.py --row "ours=auto:auto" --row "FFDNet=ffdnet:true" --row "BM3D=bm3d:true"
 
-A row is LABEL=METHOD:SIGMA, METHOD a model name ('ffdnet' picks ffdnet-color / ffdnet-gray, 'auto'
-the default per set, anything else is used for both sets), a baseline ('bm3d', 'nlm') or
-NAME:tta=true; SIGMA auto | true.
+A row is LABEL=METHOD:SIGMA, METHOD a model name ('ffdnet', 'resunet' and 'dae-photo' pick their -color /
+-gray model per set, 'auto' the default per set, anything else is used for both sets), a baseline ('bm3d',
+'nlm') or NAME:tta=true; SIGMA auto | true.
 """
 
 from __future__ import annotations
@@ -24,7 +24,8 @@ SIGMAS = (15, 25, 50)
 SETS = {"colour": "colour", "gray": "gray"}
 BASELINES = {"bm3d", "nlm", "identity"}
 PER_SET = {"ffdnet": {"colour": "ffdnet-color", "gray": "ffdnet-gray"},
-           "resunet": {"colour": "resunet-color", "gray": "resunet-gray"}}
+           "resunet": {"colour": "resunet-color", "gray": "resunet-gray"},
+           "dae-photo": {"colour": "dae-photo-color", "gray": "dae-photo-gray"}}
 
 
 def run_eval(val: Path, method: str, sigma_mode: str, channels: str, sigma: int, out: Path) -> dict:

@@ -94,4 +94,4 @@ def test_gray_model_trains_from_the_colour_one(tiny_resunet, train_folder, tmp_p
     assert meta.channels == 1 and meta.training["init"]["file"] == str(tiny_resunet)
     code, _, err = run(main, capsys, "train", "--arch", "resunet", "-c", "widths=[4,8,16]", "--init", str(tiny_resunet),
                        "--data", str(train_folder), "--crop", "16", "--steps", "1", "-o", str(tmp_path / "x.safetensors"))
-    assert code == 2 and "channels and noise_map" in err
+    assert code == 2 and "can only be adapted in channels, noise_map" in err
