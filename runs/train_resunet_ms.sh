@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# Long multi-scale runs (issue 7): the probe's recipe (runs/probe_multiscale.sh) on a long cosine.
+# Usage: runs/train_resunet_ms.sh NAME CHANNELS STEPS INIT [extra train flags, e.g. --resume]
+# e.g. runs/train_resunet_ms.sh resunet-color-ms 3 12000 imgrestore/weights/bundled/resunet-color.safetensors
+cd "$(dirname "$0")/.."
+set -e
+NAME=$1; CHANNELS=$2; STEPS=$3; INIT=$4; shift 4
+[ -d runs/data-ms3 ] || python runs/make_multiscale.py runs/data-ms3 1 0.5 0.25
+imgrestore train --arch resunet -c channels="$CHANNELS" --init "$INIT" --data runs/data-ms3 \
+  --val ../shared/data/photos/val --sigma 0..75 --crop 96 --batch 8 --steps "$STEPS" --lr 2e-4 --loss psnr \
+  --precision bf16 --val-every 1000 --checkpoint-every 250 --seed 3 --workdir "runs/$NAME" -o "runs/$NAME.safetensors" "$@"
