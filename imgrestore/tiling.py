@@ -92,10 +92,12 @@ def _coverage(length: int, tile: int, overlap: int) -> torch.Tensor:
     Tiles form a grid and each tile's weight is a product of two ramps, so the summed 2-D weight
     is the outer product of the two axes' sums: no image-sized weight map is ever allocated.
     """
-    size = length if tile <= 0 else min(tile, length)
+    if tile <= 0:  # one whole-image tile, unfeathered
+        return torch.ones(length)
+    size = min(tile, length)
     total = torch.zeros(length)
-    for start in _starts(length, size, overlap if tile > 0 else 0):
-        total[start:start + size] += _ramp(size, overlap if tile > 0 else 0)
+    for start in _starts(length, size, overlap):
+        total[start:start + size] += _ramp(size, overlap)
     return total
 
 
