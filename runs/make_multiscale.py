@@ -1,8 +1,9 @@
-"""The multi-scale training folder of resunet-color (TRAINING.md): every photo of
-../shared/data/photos/train at full size plus area-downscaled copies at x0.5 and x0.25, which pack more
-texture into each 96 px crop. Derived only from the shared training photos.
+"""The multi-scale training folders of the resunet photo denoisers (TRAINING.md): every photo of
+../shared/data/photos/train (plus, with --extra DIR, every PNG of DIR) at full size plus area-downscaled
+copies at the given scales, which pack more texture into each 96 px crop. Never the validation images.
 
     python runs/make_multiscale.py runs/data-ms3 1 0.5 0.25
+    python runs/make_multiscale.py runs/data-ms4 1 0.5 0.25 --extra runs/photos-extra
 """
 
 import os
@@ -11,9 +12,13 @@ from pathlib import Path
 
 import cv2
 
-out, scales = Path(sys.argv[1]), [float(s) for s in sys.argv[2:]]
+args = sys.argv[1:]
+extra = [Path(args.pop(i + 1)) for i in reversed(range(len(args))) if args[i] == "--extra"]
+args = [a for a in args if a != "--extra"]
+out, scales = Path(args[0]), [float(s) for s in args[1:]]
 out.mkdir(parents=True, exist_ok=True)
-for path in sorted(Path(__file__).resolve().parents[2].joinpath("shared/data/photos/train").glob("*.png")):
+sources = [Path(__file__).resolve().parents[2] / "shared/data/photos/train", *extra]
+for path in sorted(p for folder in sources for p in folder.glob("*.png")):
     image = cv2.imread(str(path), cv2.IMREAD_UNCHANGED)
     for scale in scales:
         resized = image if scale == 1 else cv2.resize(image, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)

@@ -194,3 +194,21 @@ def test_shift_augmentation_moves_whole_digits_within_bounds():
     assert torch.all(crops.flatten(1).sum(dim=1) == 80)  # never cut: the digit sits 9+ px from the border
     tops = {int(c[0].nonzero()[:, 0].min()) for c in crops}
     assert tops <= set(range(7, 14)) and len(tops) > 3
+
+
+def test_zoom_reduces_a_larger_window_to_the_crop():
+    from imgrestore.training.data import random_crops, zoomed_window
+
+    columns = torch.zeros(1, 64, 64)
+    columns[:, :, ::2] = 1  # 1-px stripes: any 2:1 (or 4:1) area reduction averages them to 0.5
+    plain = random_crops([columns], 8, 16, gen(1), augment=False)
+    assert plain.shape == (8, 1, 16, 16) and set(plain.unique().tolist()) == {0.0, 1.0}
+    zoomed = random_crops([columns], 8, 16, gen(1), zoom=(0.5, 0.5))
+    assert zoomed.shape == (8, 1, 16, 16) and torch.allclose(zoomed, torch.full_like(zoomed, 0.5))
+    clamped = random_crops([columns], 2, 16, gen(1), augment=False, zoom=(0.1, 0.1))  # 160 px window > image
+    assert torch.allclose(clamped, torch.full_like(clamped, 0.5))
+    windows = [zoomed_window(16, (0.25, 1.0), 512, 512, gen(seed)) for seed in range(200)]
+    assert 16 <= min(windows) < 20 and 60 < max(windows) <= 64
+    assert 0.35 < sum(w <= 32 for w in windows) / len(windows) < 0.65  # log-uniform: half the draws below x0.5
+    with pytest.raises(ValueError, match="clean images only"):
+        random_crops([columns], 1, 16, gen(1), partners=[columns], zoom=(0.5, 1.0))

@@ -8,6 +8,7 @@ Sources: a folder of clean images (degraded on the fly by the training chain), a
 from __future__ import annotations
 
 import gzip
+import math
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
@@ -57,21 +58,39 @@ def dihedral(x: torch.Tensor, k: int) -> torch.Tensor:
     return torch.rot90(x, k % 4, dims=(-2, -1))
 
 
+def zoomed_window(size: int, zoom: tuple[float, float], height: int, width: int, generator: torch.Generator) -> int:
+    """Side of the image window that one zoomed-out crop reduces to ``size`` px: ``size / s`` with the
+    scale ``s`` drawn log-uniformly in ``zoom`` (0 < lo <= hi <= 1), never larger than the image."""
+    low, high = math.log(zoom[0]), math.log(zoom[1])
+    scale = math.exp(low + (high - low) * float(torch.rand((), generator=generator)))
+    return min(round(size / scale), height, width)
+
+
 def random_crops(images: list[torch.Tensor], count: int, size: int, generator: torch.Generator,
-                 augment: bool = True, partners: list[torch.Tensor] | None = None, shift: int = 0):
+                 augment: bool = True, partners: list[torch.Tensor] | None = None, shift: int = 0,
+                 zoom: tuple[float, float] | None = None):
     """``count`` random ``size`` x ``size`` crops [count, C, size, size], randomly flipped/rotated
     with ``augment``; ``shift`` zero-pads each image by that many pixels first, so crops of a whole
     image move it by up to ``shift`` pixels (digits may shift, but not flip). With ``partners``
-    (degraded twins of ``images``), the same crops of both are returned as (partner crops, image crops)."""
+    (degraded twins of ``images``), the same crops of both are returned as (partner crops, image crops).
+
+    ``zoom`` (lo, hi) zooms out: each crop covers a window of ``size / s`` px (``s`` in lo..hi), area-reduced
+    to ``size``, which packs the fine texture of a photo seen smaller into the crop (clean images only)."""
+    if zoom is not None and partners is not None:
+        raise ValueError("zoom works on clean images only: a degraded twin cannot be reduced like its clean image")
     picks = torch.randint(len(images), (count,), generator=generator).tolist()
     crops, twins = [], []
     for index in picks:
         image = torch.nn.functional.pad(images[index], (shift,) * 4) if shift else images[index]
         h, w = image.shape[-2:]
-        y = int(torch.randint(h - size + 1, (1,), generator=generator))
-        x = int(torch.randint(w - size + 1, (1,), generator=generator))
+        window = zoomed_window(size, zoom, h, w, generator) if zoom else size
+        y = int(torch.randint(h - window + 1, (1,), generator=generator))
+        x = int(torch.randint(w - window + 1, (1,), generator=generator))
         k = int(torch.randint(8, (1,), generator=generator)) if augment else 0
-        crops.append(dihedral(image[:, y:y + size, x:x + size], k))
+        crop = image[:, y:y + window, x:x + window]
+        if window != size:
+            crop = torch.nn.functional.interpolate(crop[None], size=(size, size), mode="area")[0]
+        crops.append(dihedral(crop, k))
         if partners is not None:
             partner = torch.nn.functional.pad(partners[index], (shift,) * 4) if shift else partners[index]
             twins.append(dihedral(partner[:, y:y + size, x:x + size], k))

@@ -67,6 +67,7 @@ class TrainConfig:
     domain: str = "photo"
     augment: bool = True  # random flips/rotations (off for digits: a flipped 2 is no digit)
     shift: int = 0  # random translations of up to this many pixels (zero padding), e.g. for digits
+    zoom: tuple[float, float] | None = None  # crops zoomed out by a scale drawn in lo..hi (texture-dense crops)
     init: str | None = None  # start from these weights (fine-tuning) instead of a random initialisation
     init_parts: tuple[tuple[str, str], ...] = ()  # (part, file): load a trained sub-network, e.g. a GE's generator
     subset: tuple[int, int] | None = None  # [start, end) of the training images, e.g. MNIST's first 7500
@@ -173,6 +174,9 @@ class Run:
         self.module.train()
         self.chain = parse_degradation(config.degrade)
         self.objective = make_objective(self)
+        if config.zoom and (self.data.paired or not self.objective.zooms):
+            raise UsageError("--zoom needs clean --data for a restorer: a degraded twin (--pairs) or another "
+                             "kind of model cannot be zoomed out like a clean photo")
         if resume:
             self.objective.load_state_dict(self._saved.get("objective", {}))
         self.scaler = torch.amp.GradScaler(enabled=self.restorer.dtype == torch.float16)
@@ -370,6 +374,8 @@ def command_line(config: TrainConfig) -> str:
         args.append("--no-augment")
     if config.shift:
         args += ["--shift", str(config.shift)]
+    if config.zoom:
+        args += ["--zoom", f"{config.zoom[0]:g}..{config.zoom[1]:g}"]
     if config.init:
         args += ["--init", config.init]
     for part, path in config.init_parts:

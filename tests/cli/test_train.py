@@ -184,3 +184,17 @@ def test_sigterm_checkpoints_like_ctrl_c(train_folder, tmp_path):
         fit(config, progress=lambda record: os.kill(os.getpid(), signal.SIGTERM))
     assert torch.load(tmp_path / "m.run" / "last.pt", weights_only=True)["state"]["step"] == 50
     assert signal.getsignal(signal.SIGTERM) == before  # the handler is put back
+
+
+def test_zoom_trains_on_zoomed_out_crops_and_is_recorded(train_folder, tmp_path, capsys):
+    out = tmp_path / "zoom.safetensors"
+    code, _, err = run(main, capsys, "train", "--data", str(train_folder), "-o", str(out), "--steps", "2",
+                       "--zoom", "0.4..1", *ARGS)
+    assert code == 0, err
+    assert "--zoom 0.4..1 " in read_meta(out).training["command"]
+    for bad, message in (("2", "0 < LO <= HI <= 1"), ("0.5..0.25", "0 < LO <= HI <= 1"), ("x", "expected LO..HI")):
+        code, _, err = run(main, capsys, "train", "--data", str(train_folder), "-o", str(out), "--zoom", bad, *ARGS)
+        assert code == 2 and message in err
+    code, _, err = run(main, capsys, "train", "--pairs", f"{train_folder}:{train_folder}", "-o", str(out),
+                       "--zoom", "0.5..1", "--steps", "1", *ARGS)
+    assert code == 2 and "--zoom needs clean --data" in err

@@ -30,6 +30,7 @@ class Objective:
     """Base class: subclasses implement :meth:`batch`, :meth:`loss` and :meth:`validate`."""
 
     metric_key = "val_psnr"  # where validation metrics go in the weights metadata
+    zooms = False  # draws its crops with the run's --zoom (clean-image objectives only)
 
     def __init__(self, run: "Run") -> None:
         self.run = run

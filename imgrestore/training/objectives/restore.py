@@ -16,6 +16,8 @@ from imgrestore.training.validation import validate, validation_chains
 class RestoreObjective(Objective):
     """Learn degraded -> clean with ``--loss`` on random crops."""
 
+    zooms = True
+
     def __init__(self, run) -> None:
         super().__init__(run)
         self.loss_fn = loss_fn(run.config.loss)
@@ -31,7 +33,7 @@ class RestoreObjective(Objective):
                 levels = torch.tensor([blind_sigma(d.permute(1, 2, 0).numpy()) for d in degraded])
         else:
             clean = random_crops(run.data.clean, config.batch, config.crop, run.generator, config.augment,
-                                 shift=config.shift)
+                                 shift=config.shift, zoom=config.zoom)
             outcome = run.chain(clean, run.generator)
             degraded = quantize(outcome.images)
             if run.restorer.uses_noise_level:
