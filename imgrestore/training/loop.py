@@ -195,6 +195,10 @@ class Run:
         self.module.load_state_dict(state)
         self.init_training = meta.training
 
+    def _init_record(self) -> dict[str, Any]:
+        init = self.config.init
+        return read_meta(init).training if init and Path(init).exists() else {}
+
     def _load_part(self, part: str, path: str) -> None:
         """Load a finished run of another architecture into the sub-network ``part`` (``--init-part``)."""
         parts = self.spec.extra.get("parts", {})
@@ -223,6 +227,9 @@ class Run:
         self.module.load_state_dict(saved["model"])
         self.optimizer.load_state_dict(saved["optimizer"])
         self.state = TrainState(**saved["state"])
+        # the --init model's own record, for the export's provenance; checkpoints written before it was
+        # kept fall back to reading the file, which is still the init unless it was replaced since
+        self.init_training = saved.get("init_training") or self._init_record()
         if self.context.is_main:  # drop log lines written after the checkpoint: they will be redone
             self.state.history = [r for r in self.state.history if r["step"] <= self.state.step]
             (self.run_dir / "log.jsonl").write_text("".join(json.dumps(r) + "\n" for r in self.state.history))
@@ -231,7 +238,8 @@ class Run:
         if not self.context.is_main:
             return
         payload = {"model": self.module.state_dict(), "optimizer": self.optimizer.state_dict(),
-                   "state": dataclasses.asdict(self.state), "objective": self.objective.state_dict()}
+                   "state": dataclasses.asdict(self.state), "objective": self.objective.state_dict(),
+                   "init_training": self.init_training}
         tmp = self.checkpoint.with_suffix(".tmp")
         torch.save(payload, tmp)
         tmp.replace(self.checkpoint)

@@ -160,6 +160,19 @@ def test_init_fine_tunes_from_weights_of_the_same_config(train_folder, tiny_mode
     training = read_meta(out).training
     assert training["init"]["file"] == str(tiny_model) and training["init"]["training"]["steps"] == 3
     assert f"--init {tiny_model}" in training["command"]
+    import shutil
+
+    source = tmp_path / "source.safetensors"
+    shutil.copy(tiny_model, source)
+    code, _, err = run(main, capsys, "train", "--data", str(train_folder), "--init", str(source), "-o", str(out),
+                       "--steps", "2", *tiny)
+    assert code == 0, err
+    source.unlink()  # the checkpoint, not the file, carries the init's record into a resumed run
+    code, _, err = run(main, capsys, "train", "--data", str(train_folder), "--init", str(source), "-o", str(out),
+                       "--steps", "3", "--resume", *tiny)
+    assert code == 0, err
+    training = read_meta(out).training
+    assert training["steps_total"] == 3 and training["init"]["training"]["steps"] == 3
     wrong = [a if a != "filters=[4,8]" else "filters=[4,16]" for a in tiny]
     code, _, err = run(main, capsys, "train", "--data", str(train_folder), "--init", str(tiny_model),
                        "-o", str(tmp_path / "x.safetensors"), "--steps", "2", *wrong)
