@@ -6,18 +6,20 @@ copies at the given scales, which pack more texture into each 96 px crop. Never 
     python runs/make_multiscale.py runs/data-ms4 1 0.5 0.25 --extra runs/photos-extra
 """
 
+import argparse
 import os
-import sys
 from pathlib import Path
 
 import cv2
 
-args = sys.argv[1:]
-extra = [Path(args.pop(i + 1)) for i in reversed(range(len(args))) if args[i] == "--extra"]
-args = [a for a in args if a != "--extra"]
-out, scales = Path(args[0]), [float(s) for s in args[1:]]
+parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+parser.add_argument("out", type=Path)
+parser.add_argument("scales", type=float, nargs="+")
+parser.add_argument("--extra", type=Path, action="append", default=[], help="another folder of clean PNGs")
+args = parser.parse_args()
+out, scales = args.out, args.scales
 out.mkdir(parents=True, exist_ok=True)
-sources = [Path(__file__).resolve().parents[2] / "shared/data/photos/train", *extra]
+sources = [Path(__file__).resolve().parents[2] / "shared/data/photos/train", *args.extra]
 for path in sorted(p for folder in sources for p in folder.glob("*.png")):
     image = cv2.imread(str(path), cv2.IMREAD_UNCHANGED)
     for scale in scales:
