@@ -5,13 +5,19 @@
 cd "$(dirname "$0")/.."
 set -e
 NAME=$1; CHANNELS=$2; STEPS=$3; INIT=$4; shift 4
-DATA=${DATA:-runs/data-ms3}  # runs/data-ms4 adds runs/photos-extra (runs/fetch_extra_photos.py)
-if [ "$DATA" = runs/data-ms4 ]; then
-  [ -d runs/photos-extra ] || python runs/fetch_extra_photos.py runs/photos-extra
-  [ -d runs/data-ms4 ] || python runs/make_multiscale.py runs/data-ms4 1 0.5 0.25 --extra runs/photos-extra
-else
-  [ -d runs/data-ms3 ] || python runs/make_multiscale.py runs/data-ms3 1 0.5 0.25
-fi
+DATA=${DATA:-runs/data-ms3}  # data-ms4 adds runs/photos-extra, data-ms5 also runs/photos-opencv (TRAINING.md)
+case "$DATA" in
+  runs/data-ms5)
+    [ -d runs/photos-extra ] || python runs/fetch_extra_photos.py runs/photos-extra
+    [ -d runs/photos-opencv ] || python runs/fetch_opencv_photos.py runs/photos-opencv
+    [ -d runs/data-ms5 ] || python runs/make_multiscale.py runs/data-ms5 1 0.5 0.25 \
+      --extra runs/photos-extra --extra runs/photos-opencv ;;
+  runs/data-ms4)
+    [ -d runs/photos-extra ] || python runs/fetch_extra_photos.py runs/photos-extra
+    [ -d runs/data-ms4 ] || python runs/make_multiscale.py runs/data-ms4 1 0.5 0.25 --extra runs/photos-extra ;;
+  *)
+    [ -d runs/data-ms3 ] || python runs/make_multiscale.py runs/data-ms3 1 0.5 0.25 ;;
+esac
 imgrestore train --arch resunet -c channels="$CHANNELS" --init "$INIT" --data "$DATA" \
   --val ../shared/data/photos/val --sigma 0..75 --crop 96 --batch 8 --steps "$STEPS" --lr 2e-4 --loss psnr \
   --precision bf16 --val-every 1000 --checkpoint-every 250 --seed 3 --workdir "runs/$NAME" -o "runs/$NAME.safetensors" "$@"

@@ -72,6 +72,16 @@ def test_gaussian_range_is_drawn_per_image_within_bounds():
     assert sigmas.min() >= 10 and sigmas.max() <= 30 and sigmas.std() > 3
 
 
+def test_gaussian_skew_favours_low_levels_and_one_is_uniform():
+    batch = torch.zeros(4000, 1, 2, 2)
+    uniform_draws = parse_operator("gaussian:sigma=0..80").sample(batch, gen())["sigma"]
+    assert torch.equal(parse_operator("gaussian:sigma=0..80,skew=1").sample(batch, gen())["sigma"], uniform_draws)
+    skewed = parse_operator("gaussian:sigma=0..80,skew=2").sample(batch, gen())["sigma"]
+    assert skewed.min() >= 0 and skewed.max() <= 80
+    assert abs(float((skewed < 20).double().mean()) - 0.5) < 0.03  # P(80 u^2 < 20) = P(u < 1/2)
+    assert abs(float((uniform_draws < 20).double().mean()) - 0.25) < 0.03
+
+
 def test_salt_and_pepper_fraction_and_ratio():
     x = torch.full((1, 3, 400, 400), 0.5)
     op = parse_operator("saltpepper:amount=0.1,salt_ratio=0.3")
@@ -142,6 +152,7 @@ def test_seed_for_is_stable_and_path_dependent():
     ("gaussian:sigma=x", "not a number"),
     ("gaussian:sgma=3", "no setting"),
     ("gaussian:sigma=30..10", "lo <= hi"),
+    ("gaussian:sigma=0..75,skew=0", "skew must be > 0"),
     ("mask", "which mask"),
     ("mask:oval", "unknown degradation"),
     ("saltpepper:amount=2", "within 0..1"),

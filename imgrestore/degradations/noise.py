@@ -15,21 +15,27 @@ class GaussianNoise(Operator):
     """Additive white Gaussian noise: sigma on the 0..255 scale (a range is drawn per image), or
     ``coef`` in the denoising-autoencoder paper's form x + coef * N(0, 1) on 0..1. ``mean`` shifts
     the noise (the tutorial code the paper's autoencoder follows draws N(0.5, 0.5): coef=0.5,mean=0.5).
-    Clipped to 0..1."""
+    ``skew`` above 1 draws a range's low levels more often (training a blind denoiser to spend its effort
+    where fine texture is at stake). Clipped to 0..1."""
 
     name = "gaussian"
     sigma: tuple[float, float] = setting((25.0, 25.0), "standard deviation on the 0..255 scale, or a range lo..hi drawn per image")
     coef: float | None = setting(None, "if set, the paper's noise coefficient on 0..1 (replaces sigma)")
     mean: float = setting(0.0, "mean of the noise, on the scale of sigma (0..255) or of coef (0..1)")
+    skew: float = setting(1.0, "a range is drawn as lo + (hi - lo) * u**skew, u uniform: 1 is uniform, 2 puts half the draws in its lowest quarter")
 
     def __post_init__(self) -> None:
         check(0 <= self.sigma[0] <= self.sigma[1], self.name, "sigma must satisfy 0 <= lo <= hi")
         check(self.coef is None or self.coef >= 0, self.name, "coef must be >= 0")
+        check(self.skew > 0, self.name, "skew must be > 0")
 
     def sample(self, x: torch.Tensor, generator: torch.Generator) -> Params:
         if self.coef is not None:
             return {"sigma": torch.full((x.shape[0],), self.coef * 255, dtype=torch.float64)}
-        return {"sigma": uniform(*self.sigma, x.shape[0], generator)}
+        if self.skew == 1:
+            return {"sigma": uniform(*self.sigma, x.shape[0], generator)}
+        low, high = self.sigma
+        return {"sigma": low + (high - low) * uniform(0.0, 1.0, x.shape[0], generator) ** self.skew}
 
     def apply(self, x: torch.Tensor, params: Params, generator: torch.Generator) -> torch.Tensor:
         noise = torch.randn(x.shape, generator=generator, dtype=torch.float32).to(x)
