@@ -32,9 +32,7 @@ class GaussianNoise(Operator):
     def sample(self, x: torch.Tensor, generator: torch.Generator) -> Params:
         if self.coef is not None:
             return {"sigma": torch.full((x.shape[0],), self.coef * 255, dtype=torch.float64)}
-        if self.skew == 1:
-            return {"sigma": uniform(*self.sigma, x.shape[0], generator)}
-        low, high = self.sigma
+        low, high = self.sigma  # u ** 1 is u exactly, so skew=1 is the plain uniform draw
         return {"sigma": low + (high - low) * uniform(0.0, 1.0, x.shape[0], generator) ** self.skew}
 
     def apply(self, x: torch.Tensor, params: Params, generator: torch.Generator) -> torch.Tensor:
