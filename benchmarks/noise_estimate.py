@@ -2,9 +2,12 @@
 
 For each sigma, 512x512 centre crops of ../shared/data/photos/train get noise by the benchmark
 protocol (rounded, clipped to 8 bits); prints the median and 10th/90th percentiles of estimate/true
-for the plain Donoho estimator (`estimate_sigma`) and the mid-tone one used by `--sigma auto`.
+for the plain Donoho estimator (`estimate_sigma`), the mid-tone one (`blind_sigma`, the wavelet
+reading) and, with --model, that model's raw residual reading (what `noise_level.RESIDUAL_READS`
+calibrates) and what `--sigma auto` gives the model (`pipeline.noise_levels`). A gray model gets
+the crops as luma.
 
-    python benchmarks/noise_estimate.py --shared ../shared
+    python benchmarks/noise_estimate.py --shared ../shared --model resunet-color
 """
 
 from __future__ import annotations
@@ -15,30 +18,61 @@ from pathlib import Path
 import numpy as np
 
 from imgrestore.io.image import read_image
-from imgrestore.noise_level import blind_sigma, estimate_sigma
+from imgrestore.noise_level import (
+    blind_sigma,
+    estimate_sigma,
+    probe_windows,
+    residual_reading,
+)
+from imgrestore.pipeline import (
+    RestoreOptions,
+    load_restorer,
+    noise_levels,
+    restore_pixels,
+)
+from imgrestore.training.data import to_channels
+
+
+def _cell(values: list[float]) -> str:
+    finite = np.array([v for v in values if not np.isnan(v)])
+    missing = f", {len(values) - len(finite)} none" if len(finite) < len(values) else ""
+    return f"{np.median(finite):.3f} [{np.percentile(finite, 10):.3f}, {np.percentile(finite, 90):.3f}]{missing}"
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--shared", type=Path, default=Path(__file__).resolve().parents[1].parent / "shared")
     parser.add_argument("--sigmas", default="5,15,25,50,75")
+    parser.add_argument("--model", help="a noise-level model: add its residual reading and --sigma auto")
     args = parser.parse_args()
+    restorer = load_restorer(args.model) if args.model else None
     rng = np.random.default_rng(0)
     crops = []
     for path in sorted((args.shared / "data/photos/train").glob("*.png")):
         pixels = read_image(path).pixels
+        if restorer is not None:
+            pixels = to_channels(pixels, restorer.channels)
         y, x = pixels.shape[0] // 2 - 256, pixels.shape[1] // 2 - 256
-        crops.append(pixels[y:y + 512, x:x + 512])
-    print("| sigma | Donoho: median [p10, p90] of estimate/true | mid-tone (`--sigma auto`) |")
-    print("|---|---|---|")
+        crops.append(np.ascontiguousarray(pixels[y:y + 512, x:x + 512]))
+    columns = ["Donoho", "mid-tone (wavelet reading)"]
+    if restorer is not None:
+        columns += [f"{args.model} residual, raw", f"`--sigma auto` with {args.model}"]
+    print("| sigma | " + " | ".join(f"{c}: median [p10, p90] of estimate/true" for c in columns) + " |")
+    print("|---" * (len(columns) + 1) + "|")
+    options = RestoreOptions()
     for sigma in (float(s) for s in args.sigmas.split(",")):
-        ratios: dict[str, list[float]] = {"plain": [], "mid": []}
+        ratios: list[list[float]] = [[] for _ in columns]
         for crop in crops:
             noisy = (np.clip(np.round(crop * 255 + rng.normal(0, sigma, crop.shape)), 0, 255) / 255).astype(np.float32)
-            ratios["plain"].append(estimate_sigma(noisy) / sigma)
-            ratios["mid"].append(blind_sigma(noisy) / sigma)
-        cells = [f"{np.median(v):.3f} [{np.percentile(v, 10):.3f}, {np.percentile(v, 90):.3f}]" for v in ratios.values()]
-        print(f"| {sigma:g} | " + " | ".join(cells) + " |")
+            prior = blind_sigma(noisy)
+            ratios[0].append(estimate_sigma(noisy) / sigma)
+            ratios[1].append(prior / sigma)
+            if restorer is not None:
+                windows = [noisy[box] for box in probe_windows(noisy)]
+                raw = residual_reading(windows, restore_pixels(windows, restorer, options, [prior] * len(windows)), prior)
+                ratios[2].append(float("nan") if raw is None else raw / sigma)
+                ratios[3].append(noise_levels([noisy], restorer, options, [prior])[0] / sigma)
+        print(f"| {sigma:g} | " + " | ".join(_cell(v) for v in ratios) + " |")
 
 
 if __name__ == "__main__":

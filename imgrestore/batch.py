@@ -132,7 +132,7 @@ def run(
                 image = replace(image, fmt=plan.fmt.upper())
             result.width, result.height = image.width, image.height
             result.channels, result.bit_depth = image.channels, image.bit_depth
-            result.noise_estimate = round(blind_sigma(image.pixels), 2)  # what --sigma auto gives a model
+            result.noise_estimate = round(blind_sigma(image.pixels), 2)  # the wavelet reading --sigma auto starts from
             cost = job.cost(image)
         except ImgrestoreError as exc:
             if exc.exit_code == 2:  # a usage error (bad model, bad spec) concerns every file: stop

@@ -41,3 +41,105 @@ def blind_sigma(pixels: np.ndarray) -> float:
         values = detail[keep] if keep.sum() >= MIN_BLOCKS else detail.ravel()
         sigmas.append(np.median(np.abs(values)) / 0.6745)
     return float(np.mean(sigmas) * 255)
+
+
+# The model's own second opinion (used by `--sigma auto` for noise-level models, see pipeline.noise_levels):
+# the wavelet estimate reads fine texture as noise (about +10 % at sigma 15 on textured photos), and a
+# denoiser's residual on the flattest parts of its own output does not.
+RESIDUAL_TRUSTED_BELOW = 30.0  # wavelet readings under this are checked by the model's residual ...
+WAVELET_TRUSTED_ABOVE = 40.0  # ... readings over this are not (fading in between): under strong noise texture
+# hardly moves the wavelet reading (within -2 % / +1 % at sigma 50 on the training photos), while the residual
+# spreads wider there
+PROBE_WINDOW = 160  # side of each window the model restores to look at its residual
+PROBE_COUNT = 8  # windows at most: 0.2 MP, a few percent of a camera photo
+PROBE_SHARE = 0.25  # and at most this share of a small image's pixels (but at least 2 windows)
+PROBE_MARGIN = 16  # residual ignored this close to a window edge, where the model sees padding
+FLAT_BLOCK = 8
+FLAT_FRACTION = 0.1  # share of the mid-tone blocks, flattest first, whose residual is measured
+MIN_FLAT_BLOCKS = 16  # per window (a 160 px window has 256 inner blocks)
+# A block counts as flat if its restored pixels vary by at most this share of the noise level: in texture the
+# model keeps part of the noise with the detail, and the residual there reads low (-15 % at sigma 15 on
+# texture-filled training photos without it).
+FLAT_LIMIT = 0.33
+# Raw residual reading -> true sigma, from the medians over the training photos of resunet-color and
+# resunet-gray (`python benchmarks/noise_estimate.py --model ...`: 0.992 / 0.989 / 0.984 / 0.945 / 0.860 of
+# the true sigma at 5 / 15 / 25 / 50 / 75, the two within 0.01 of each other): it reads low under strong
+# noise, where a flat block's restored value keeps part of its noise and mid-tones start to clip.
+RESIDUAL_READS = ((0.0, 0.0), (4.96, 5.0), (14.83, 15.0), (24.6, 25.0), (47.25, 50.0), (64.5, 75.0))
+
+
+def probe_windows(pixels: np.ndarray, size: int = PROBE_WINDOW, count: int = PROBE_COUNT,
+                  share: float = PROBE_SHARE) -> list[tuple[slice, slice]]:
+    """Non-overlapping windows of an [H, W, C] image, smoothest mid-tone ones first: ``count`` at most, and
+    at most ``share`` of the image's pixels but at least two (so the probe costs a small image little).
+
+    Smoothness is the wavelet noise reading of the window (texture raises it); windows where fewer than half
+    the 2x2 blocks are mid-tones in every channel come last, most mid-tones first, because clipped noise says
+    little about sigma. A small image is one window.
+    """
+    height, width = pixels.shape[:2]
+    wh, ww = min(size, height), min(size, width)
+    count = min(count, max(2, int(share * height * width / (wh * ww))))
+    scored = []
+    for y in range(0, height - wh + 1, wh):
+        for x in range(0, width - ww + 1, ww):
+            window = pixels[y:y + wh, x:x + ww]
+            detail, _ = _diagonal_detail(window.mean(axis=2))
+            means = [_diagonal_detail(window[:, :, c])[1] for c in range(window.shape[2])]
+            mid = np.all([(m > MID_TONES[0]) & (m < MID_TONES[1]) for m in means], axis=0)
+            enough = mid.mean() >= 0.5
+            score = np.median(np.abs(detail[mid])) if enough else -mid.mean()  # else: most mid-tones first
+            scored.append((not enough, float(score), (slice(y, y + wh), slice(x, x + ww))))
+    scored.sort(key=lambda item: item[:2])
+    return [box for _, _, box in scored[:count]]
+
+
+def _blocks(plane: np.ndarray, margin: int) -> np.ndarray:
+    """[H, W, C] -> [N, FLAT_BLOCK * FLAT_BLOCK, C] blocks of the inner region (``margin`` dropped)."""
+    inner = plane[margin:plane.shape[0] - margin, margin:plane.shape[1] - margin] if margin else plane
+    rows, cols = inner.shape[0] // FLAT_BLOCK, inner.shape[1] // FLAT_BLOCK
+    cut = inner[: rows * FLAT_BLOCK, : cols * FLAT_BLOCK]
+    return (cut.reshape(rows, FLAT_BLOCK, cols, FLAT_BLOCK, -1).transpose(0, 2, 1, 3, 4)
+            .reshape(rows * cols, FLAT_BLOCK * FLAT_BLOCK, -1))
+
+
+def _window_reading(before: np.ndarray, after: np.ndarray, level: float, margin: int) -> float | None:
+    """Raw residual sigma (0..255) of one window restored at ``level``: RMS of ``before - after`` on its
+    flattest mid-tone blocks, or None if fewer than MIN_FLAT_BLOCKS are flat (see FLAT_LIMIT)."""
+    margin = margin if min(before.shape[:2]) > 4 * margin else 0
+    restored, removed = _blocks(after, margin), _blocks(before - after, margin)
+    means = restored.mean(axis=1)
+    mid = np.all((means > MID_TONES[0]) & (means < MID_TONES[1]), axis=1)
+    spread = np.sqrt(restored.var(axis=1).mean(axis=1)) * 255
+    flat = mid & (spread <= FLAT_LIMIT * level)
+    if flat.sum() < MIN_FLAT_BLOCKS:
+        return None
+    keep = max(MIN_FLAT_BLOCKS, int(FLAT_FRACTION * mid.sum()))
+    flattest = np.argsort(spread[flat])[:keep]
+    return float(np.sqrt(np.mean(removed[flat][flattest] ** 2)) * 255)
+
+
+def residual_reading(noisy: list[np.ndarray], denoised: list[np.ndarray], level: float,
+                     margin: int = PROBE_MARGIN) -> float | None:
+    """Raw noise reading (0..255) from what a denoiser, told ``level``, removed on the flattest mid-tone
+    blocks of its output.
+
+    Where the restored image is flat, the residual ``noisy - denoised`` is the noise alone, whatever texture
+    the rest of the image has. Each window gives a reading; the lower quartile is kept, because a window
+    of fine texture the model took for noise reads high. None when no window has MIN_FLAT_BLOCKS flat
+    mid-tone blocks (a dark, blown-out or texture-filled image).
+    """
+    readings = [r for r in (_window_reading(b, a, level, margin) for b, a in zip(noisy, denoised)) if r is not None]
+    return float(np.percentile(readings, 25)) if readings else None
+
+
+def residual_sigma(noisy: list[np.ndarray], denoised: list[np.ndarray], level: float,
+                   margin: int = PROBE_MARGIN) -> float | None:
+    """Noise sigma (0..255) from :func:`residual_reading`, mapped through RESIDUAL_READS: the residual reads
+    a little low, because the restored value of a flat block still carries part of its noise, and more so
+    under strong noise, where mid-tones also start to clip. None where the reading is None."""
+    raw = residual_reading(noisy, denoised, level, margin)
+    if raw is None:
+        return None
+    reads, true = zip(*RESIDUAL_READS)
+    return float(np.interp(raw, reads, true)) if raw <= reads[-1] else raw * true[-1] / reads[-1]

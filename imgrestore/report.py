@@ -32,7 +32,7 @@ class FileResult:
     output_bytes: int | None = None
     model: str | None = None
     noise_level: float | None = None  # sigma (0..255) given to the model; None for blind models
-    noise_estimate: float | None = None  # blind estimate of the input's sigma, for reference
+    noise_estimate: float | None = None  # model-free (wavelet) estimate of the input's sigma, for reference
     notes: list[str] = field(default_factory=list)
     details: dict[str, Any] = field(default_factory=dict)  # command-specific: seed and operators for corrupt
 

@@ -9,11 +9,11 @@ scikit-image and matplotlib; none of them is here). The images are used on the u
 """
 
 import argparse
-import subprocess
 import tempfile
 from pathlib import Path
 
 import cv2
+from deb_photos import save_scaled, unpack
 
 PHOTOS = ["graf1.png", "chicky_512.png", "rubberwhale1.png", "smarties.png", "leuvenA.jpg", "aloeL.jpg",
           "baboon.jpg", "fruits.jpg", "building.jpg", "home.jpg", "aero1.jpg", "aero3.jpg", "butterfly.jpg",
@@ -24,18 +24,10 @@ SAMPLES = "usr/share/doc/opencv-doc/examples/data"
 def main(out: Path) -> None:
     out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
-        root = Path(tmp)
-        subprocess.run(["apt-get", "download", "opencv-doc"], cwd=root, check=True)
-        deb = next(root.glob("opencv-doc*.deb"))
-        subprocess.run(["dpkg-deb", "-x", str(deb), str(root / "x")], check=True)
+        tree = unpack("opencv-doc", Path(tmp))
         for name in PHOTOS:
-            image = cv2.imread(str(root / "x" / SAMPLES / name), cv2.IMREAD_COLOR)
-            scale = 0.5 if name.endswith(".jpg") else 1.0
-            if scale != 1:
-                image = cv2.resize(image, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
-            target = out / f"opencv_{Path(name).stem}.png"
-            cv2.imwrite(str(target), image)
-            print(f"{target} {image.shape[1]}x{image.shape[0]} (x{scale:g} of {name})")
+            image = cv2.imread(str(tree / SAMPLES / name), cv2.IMREAD_COLOR)
+            save_scaled(image, 0.5 if name.endswith(".jpg") else 1.0, out / f"opencv_{Path(name).stem}.png", name)
 
 
 if __name__ == "__main__":

@@ -5,8 +5,14 @@
 cd "$(dirname "$0")/.."
 set -e
 NAME=$1; CHANNELS=$2; STEPS=$3; INIT=$4; shift 4
-DATA=${DATA:-runs/data-ms3}  # data-ms4 adds runs/photos-extra, data-ms5 also runs/photos-opencv (TRAINING.md)
+DATA=${DATA:-runs/data-ms3}  # data-ms4 adds runs/photos-extra, data-ms5 runs/photos-opencv, data-ms6 runs/photos-puzzle
 case "$DATA" in
+  runs/data-ms6)
+    [ -d runs/photos-extra ] || python runs/fetch_extra_photos.py runs/photos-extra
+    [ -d runs/photos-opencv ] || python runs/fetch_opencv_photos.py runs/photos-opencv
+    [ -d runs/photos-puzzle ] || python runs/fetch_puzzle_photos.py runs/photos-puzzle
+    [ -d runs/data-ms6 ] || python runs/make_multiscale.py runs/data-ms6 1 0.5 0.25 \
+      --extra runs/photos-extra --extra runs/photos-opencv --extra runs/photos-puzzle ;;
   runs/data-ms5)
     [ -d runs/photos-extra ] || python runs/fetch_extra_photos.py runs/photos-extra
     [ -d runs/photos-opencv ] || python runs/fetch_opencv_photos.py runs/photos-opencv

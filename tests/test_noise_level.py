@@ -1,12 +1,19 @@
-"""Blind noise estimation: the mid-tone estimator reads clipped strong noise where Donoho's does not."""
+"""Blind noise estimation: the mid-tone estimator reads clipped strong noise where Donoho's does not, and a
+denoiser's residual on flat blocks reads noise where texture fools both."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
-
 from factories import smooth_image
-from imgrestore.noise_level import blind_sigma, estimate_sigma
+
+from imgrestore.noise_level import (
+    blind_sigma,
+    estimate_sigma,
+    probe_windows,
+    residual_sigma,
+)
+from imgrestore.pipeline import RestoreOptions, load_restorer, noise_levels
 
 
 def noisy(clean: np.ndarray, sigma: float, seed: int = 0) -> np.ndarray:
@@ -31,3 +38,66 @@ def test_mid_tones_survive_clipping_that_fools_the_plain_estimator():
 
 def test_clean_image_reads_near_zero():
     assert blind_sigma(smooth_image(128, 128, 3)) < 1.0
+
+
+def striped_half(size: int = 320, amplitude: float = 0.08) -> np.ndarray:
+    """Left half smooth, right half fine diagonal stripes: texture the wavelet estimator reads as noise."""
+    clean = 0.3 + 0.4 * smooth_image(size, size, 3)
+    rows, cols = np.mgrid[:size, :size]
+    stripes = amplitude * np.where((rows + cols) % 3 == 0, 1.0, -0.5)
+    clean[:, size // 2:] += stripes[:, size // 2:, None]
+    return clean.astype(np.float32)
+
+
+def test_residual_of_an_exact_denoiser_reads_the_noise_not_the_texture():
+    clean = striped_half()
+    image = noisy(clean, 15)
+    assert blind_sigma(image) > 1.1 * 15  # the stripes inflate the wavelet reading
+    assert residual_sigma([image], [clean], 15) == pytest.approx(15, rel=0.03)
+
+
+def test_residual_gives_up_where_the_output_is_all_texture():
+    textured = striped_half(amplitude=0.2)[:, 160:]  # the model kept detail (and with it part of the noise)
+    assert residual_sigma([noisy(textured, 15)], [textured], 15) is None
+
+
+def test_residual_gives_up_without_mid_tones():
+    dark = np.full((160, 160, 3), 0.03, np.float32)
+    assert residual_sigma([noisy(dark, 15)], [dark], 15) is None
+
+
+def test_probe_windows_put_smooth_mid_tones_first():
+    image = noisy(striped_half(), 15)
+    boxes = probe_windows(image, size=160, count=4, share=1.0)
+    assert len(boxes) == 4
+    assert all(box[1].start < 160 for box in boxes[:2])  # both smooth windows (left half) before the striped ones
+    corners = {(box[0].start, box[1].start) for box in boxes}
+    assert len(corners) == 4
+
+
+def test_probe_costs_a_small_image_a_quarter_of_its_pixels_but_takes_two_windows():
+    assert len(probe_windows(np.full((640, 640, 1), 0.5, np.float32))) == 4
+    assert len(probe_windows(np.full((400, 400, 1), 0.5, np.float32))) == 2
+    assert len(probe_windows(np.full((2000, 3000, 1), 0.5, np.float32))) == 8
+
+
+def test_small_image_is_one_probe_window():
+    boxes = probe_windows(np.zeros((100, 90, 1), np.float32))
+    assert boxes == [(slice(0, 100), slice(0, 90))]
+
+
+def test_sigma_auto_asks_the_model_and_beats_the_wavelet_reading_on_texture():
+    restorer = load_restorer("resunet-color")
+    image = noisy(striped_half(), 15, seed=1)
+    [auto] = noise_levels([image], restorer, RestoreOptions())
+    assert abs(auto - 15) < abs(blind_sigma(image) - 15)
+    assert auto == pytest.approx(15, rel=0.06)
+    assert noise_levels([image], restorer, RestoreOptions(sigma=20)) == [20]
+
+
+def test_strong_noise_keeps_the_wavelet_reading_without_a_probe():
+    class NoProbe:
+        uses_noise_level = True
+
+    image = noisy(striped_half(), 60, seed=2)
+    assert noise_levels([image], NoProbe(), RestoreOptions()) == [blind_sigma(image)]  # NoProbe cannot restore
