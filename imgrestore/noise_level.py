@@ -50,6 +50,8 @@ RESIDUAL_TRUSTED_BELOW = 30.0  # wavelet readings under this are checked by the 
 WAVELET_TRUSTED_ABOVE = 40.0  # ... readings over this are not (fading in between): under strong noise texture
 # hardly moves the wavelet reading (within -2 % / +1 % at sigma 50 on the training photos), while the residual
 # spreads wider there
+MAX_LOWERING = 0.25  # the check lowers the wavelet reading by at most this share: a model that keeps noise
+# (barely trained, or blind to its noise-level input) must not talk the estimate down to nothing
 PROBE_WINDOW = 160  # side of each window the model restores to look at its residual
 PROBE_COUNT = 8  # windows at most: 0.2 MP, a few percent of a camera photo
 PROBE_SHARE = 0.25  # and at most this share of a small image's pixels (but at least 2 windows)

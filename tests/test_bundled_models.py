@@ -98,7 +98,7 @@ def test_default_photo_model_reports_the_estimated_level(tmp_path, capsys):
     assert files and all(f["model"] in catalog.DEFAULTS.values() for f in files)
     for f in files:
         true_sigma = float(Path(f["source"]).stem.split("_sigma")[1])  # brick_sigma15.png -> 15
-        assert f["noise_level"] == f["noise_estimate"]
+        assert f["noise_level"] <= f["noise_estimate"] + 0.01  # the model's check only ever lowers it
         assert abs(f["noise_level"] - true_sigma) < 0.1 * true_sigma, f
 
 

@@ -13,7 +13,7 @@ from imgrestore.noise_level import (
     probe_windows,
     residual_sigma,
 )
-from imgrestore.pipeline import RestoreOptions, load_restorer, noise_levels
+from imgrestore.pipeline import RestoreOptions, load_restorer, model_sigma, noise_levels
 
 
 def noisy(clean: np.ndarray, sigma: float, seed: int = 0) -> np.ndarray:
@@ -101,3 +101,22 @@ def test_strong_noise_keeps_the_wavelet_reading_without_a_probe():
 
     image = noisy(striped_half(), 60, seed=2)
     assert noise_levels([image], NoProbe(), RestoreOptions()) == [blind_sigma(image)]  # NoProbe cannot restore
+
+
+def test_a_model_that_keeps_noise_cannot_talk_the_estimate_down():
+    class KeepsNoise:
+        uses_noise_level = True
+
+    clean = np.full((320, 320, 3), 0.5, np.float32)
+    image = noisy(clean, 15, seed=3)
+    prior = blind_sigma(image)
+    boxes = probe_windows(image)
+
+    def keep(share):  # a "restorer" whose output keeps ``share`` of the noise
+        return lambda windows, *args: [clean[box] + share * (w - clean[box]) for box, w in zip(boxes, windows)]
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr("imgrestore.pipeline.restore_pixels", keep(0.3))  # flat enough to count, reads 30 % low
+        assert model_sigma(image, KeepsNoise(), RestoreOptions(), prior) == pytest.approx(0.75 * prior)
+        patch.setattr("imgrestore.pipeline.restore_pixels", keep(1.0))  # nothing flat: the prior stands
+        assert model_sigma(image, KeepsNoise(), RestoreOptions(), prior) == prior

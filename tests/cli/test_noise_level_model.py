@@ -34,8 +34,9 @@ def test_report_records_the_level_given_or_estimated(tiny_resunet, train_folder,
         assert code == 0, err
         files = json.loads(report.read_text())["files"]
         levels = [f["noise_level"] for f in files]
-        if sigma == "auto":
-            assert levels == [round(f["noise_estimate"], 2) for f in files]
+        if sigma == "auto":  # the wavelet reading, which the model's check may lower by at most a quarter
+            assert all(0.75 * f["noise_estimate"] - 0.01 <= level <= f["noise_estimate"] + 0.01
+                       for level, f in zip(levels, files))
         else:
             assert levels == [17.5] * len(files)
 
