@@ -32,8 +32,10 @@ def blind_sigma(pixels: np.ndarray) -> float:
     so near-black and near-white regions show less of it and the plain estimator under-reads
     strong noise (about -11 % at sigma 50, -17 % at 75 on the training photos). Mid-tones keep it
     within about 1 % at sigma 15 to 50 (``benchmarks/noise_estimate.py``). Images with too few
-    mid-tone blocks fall back to all blocks.
+    mid-tone blocks fall back to all blocks; an image under 2x2 pixels reads 0.
     """
+    if min(pixels.shape[:2]) < 2:
+        return 0.0
     sigmas = []
     for c in range(pixels.shape[2]):
         detail, mean = _diagonal_detail(pixels[:, :, c])
@@ -77,10 +79,12 @@ def probe_windows(pixels: np.ndarray, size: int = PROBE_WINDOW, count: int = PRO
 
     Smoothness is the wavelet noise reading of the window (texture raises it); windows where fewer than half
     the 2x2 blocks are mid-tones in every channel come last, most mid-tones first, because clipped noise says
-    little about sigma. A small image is one window.
+    little about sigma. A small image is one window; a tiny one (under MIN_FLAT_BLOCKS blocks) none.
     """
     height, width = pixels.shape[:2]
     wh, ww = min(size, height), min(size, width)
+    if wh * ww < MIN_FLAT_BLOCKS * FLAT_BLOCK * FLAT_BLOCK:
+        return []  # too small to ever hold MIN_FLAT_BLOCKS blocks
     count = min(count, max(2, int(share * height * width / (wh * ww))))
     scored = []
     for y in range(0, height - wh + 1, wh):

@@ -186,6 +186,8 @@ def model_sigma(image: np.ndarray, restorer: Restorer, options: RestoreOptions, 
     if trust == 0:
         return prior
     windows = [image[box] for box in probe_windows(image)]
+    if not windows:
+        return prior
     probe = replace(options, tta=False, sharpen=False, sigma=prior)
     refined = residual_sigma(windows, restore_pixels(windows, restorer, probe, [prior] * len(windows)), prior)
     if refined is None:

@@ -3,6 +3,8 @@ denoiser's residual on flat blocks reads noise where texture fools both."""
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pytest
 from factories import smooth_image
@@ -34,6 +36,12 @@ def test_mid_tones_survive_clipping_that_fools_the_plain_estimator():
     image = noisy(clean, 50)
     assert blind_sigma(image) == pytest.approx(50, rel=0.05)
     assert estimate_sigma(image) < 0.9 * 50
+
+
+def test_a_single_pixel_reads_zero_without_warnings():
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert blind_sigma(np.full((1, 1, 3), 0.5, np.float32)) == 0.0
 
 
 def test_clean_image_reads_near_zero():
@@ -79,6 +87,10 @@ def test_probe_costs_a_small_image_a_quarter_of_its_pixels_but_takes_two_windows
     assert len(probe_windows(np.full((640, 640, 1), 0.5, np.float32))) == 4
     assert len(probe_windows(np.full((400, 400, 1), 0.5, np.float32))) == 2
     assert len(probe_windows(np.full((2000, 3000, 1), 0.5, np.float32))) == 8
+
+
+def test_tiny_image_has_no_probe_window():
+    assert probe_windows(np.zeros((20, 30, 3), np.float32)) == []
 
 
 def test_small_image_is_one_probe_window():
