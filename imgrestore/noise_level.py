@@ -149,3 +149,18 @@ def residual_sigma(noisy: list[np.ndarray], denoised: list[np.ndarray], level: f
         return None
     reads, true = zip(*RESIDUAL_READS)
     return float(np.interp(raw, reads, true)) if raw <= reads[-1] else raw * true[-1] / reads[-1]
+
+
+def residual_weight(prior: float) -> float:
+    """How much the model's residual may move a wavelet reading ``prior``: 1 below RESIDUAL_TRUSTED_BELOW,
+    0 above WAVELET_TRUSTED_ABOVE (no check needed), linear in between."""
+    return float(np.clip((WAVELET_TRUSTED_ABOVE - prior) / (WAVELET_TRUSTED_ABOVE - RESIDUAL_TRUSTED_BELOW), 0, 1))
+
+
+def checked_sigma(prior: float, refined: float | None) -> float:
+    """The wavelet reading ``prior`` after the model's check ``refined`` (:func:`residual_sigma`; None: no
+    reading): the smaller of the two, at most MAX_LOWERING below ``prior``, faded by :func:`residual_weight`."""
+    if refined is None:
+        return prior
+    lowered = max(min(prior, refined), (1 - MAX_LOWERING) * prior)
+    return prior + residual_weight(prior) * (lowered - prior)

@@ -15,12 +15,11 @@ import torch
 from imgrestore.devices import resolve_device
 from imgrestore.errors import UsageError
 from imgrestore.noise_level import (
-    MAX_LOWERING,
-    RESIDUAL_TRUSTED_BELOW,
-    WAVELET_TRUSTED_ABOVE,
     blind_sigma,
+    checked_sigma,
     probe_windows,
     residual_sigma,
+    residual_weight,
 )
 from imgrestore.postfilter import sharpen
 from imgrestore.restorer import Restorer
@@ -176,24 +175,18 @@ def model_sigma(image: np.ndarray, restorer: Restorer, options: RestoreOptions, 
 
     The model restores a few smooth windows of the image at ``prior``; the noise it removed where its
     output is flat is the noise level (:func:`imgrestore.noise_level.residual_sigma`). Texture inflates
-    the wavelet estimate but not that residual, so the smaller of the two is used (at most MAX_LOWERING
-    below ``prior``). Dark, blown-out or texture-filled images without flat mid-tones keep ``prior``, and
-    so does strong noise, where texture barely moves the wavelet reading (a fade between
-    RESIDUAL_TRUSTED_BELOW and WAVELET_TRUSTED_ABOVE).
+    the wavelet estimate but not that residual, so the smaller of the two is used
+    (:func:`imgrestore.noise_level.checked_sigma`). Dark, blown-out or texture-filled images without flat
+    mid-tones keep ``prior``, and so does strong noise, where texture barely moves the wavelet reading and
+    no probe runs (:func:`imgrestore.noise_level.residual_weight`).
     The probe costs about 2 % of a camera photo's restoring time.
     """
-    trust = float(np.clip((WAVELET_TRUSTED_ABOVE - prior) / (WAVELET_TRUSTED_ABOVE - RESIDUAL_TRUSTED_BELOW), 0, 1))
-    if trust == 0:
-        return prior
-    windows = [image[box] for box in probe_windows(image)]
+    windows = [image[box] for box in probe_windows(image)] if residual_weight(prior) > 0 else []
     if not windows:
         return prior
     probe = replace(options, tta=False, sharpen=False, sigma=prior)
-    refined = residual_sigma(windows, restore_pixels(windows, restorer, probe, [prior] * len(windows)), prior)
-    if refined is None:
-        return prior
-    lowered = max(min(prior, refined), (1 - MAX_LOWERING) * prior)
-    return prior + trust * (lowered - prior)
+    restored = restore_pixels(windows, restorer, probe, [prior] * len(windows))
+    return checked_sigma(prior, residual_sigma(windows, restored, prior))
 
 
 def restore_pixels(images: list[np.ndarray], restorer: Restorer, options: RestoreOptions = RestoreOptions(),
