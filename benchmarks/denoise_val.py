@@ -70,7 +70,7 @@ def main() -> None:
             noisy = [(n, c, add_noise(c, sigma, args.seed + i)) for i, (n, c) in enumerate(images)]
             rows.setdefault("noisy input", {})[cell] = tuple(np.mean([scores(x, c) for _, c, x in noisy], axis=0))
             best = max(
-                (tuple(np.mean([scores(nlm(x, h), c) for _, c, x in noisy], axis=0)) + (h,) for h in NLM_H[sigma]),
+                ((*np.mean([scores(nlm(x, h), c) for _, c, x in noisy], axis=0), h) for h in NLM_H[sigma]),
                 key=lambda t: t[0],
             )
             rows.setdefault("OpenCV NLM (h tuned)", {})[cell] = best[:2]

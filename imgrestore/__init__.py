@@ -8,4 +8,4 @@ from imgrestore.pipeline import RestoreOptions
 from imgrestore.restorer import Restorer
 
 __version__ = "0.1.0"
-__all__ = ["Restorer", "RestoreOptions", "list_models", "load_restorer", "restore_array", "restore_file", "__version__"]
+__all__ = ["RestoreOptions", "Restorer", "__version__", "list_models", "load_restorer", "restore_array", "restore_file"]

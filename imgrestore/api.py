@@ -92,4 +92,4 @@ def list_models() -> list[str]:
     return catalog.bundled_names() + catalog.installed_names()
 
 
-__all__ = ["load_restorer", "restore_array", "restore_file", "list_models", "read_meta", "RestoreOptions", "Restorer"]
+__all__ = ["RestoreOptions", "Restorer", "list_models", "load_restorer", "read_meta", "restore_array", "restore_file"]

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import time
 import warnings
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Callable, Iterable, Protocol
+from typing import Protocol
 
 from imgrestore.errors import ImgrestoreError
 from imgrestore.io.discover import InputItem, output_path
@@ -96,14 +97,14 @@ def run(
         for group in by_channels.values():
             try:
                 _process_and_write(group, job)
-            except Exception as exc:  # noqa: BLE001 - one bad group must not end the batch
+            except Exception as exc:
                 if len(group) == 1:
                     _fail(group[0].result, exc, group[0].started)
                     continue
                 for loaded in group:  # find out which file it was
                     try:
                         _process_and_write([loaded], job)
-                    except Exception as single:  # noqa: BLE001
+                    except Exception as single:
                         _fail(loaded.result, single, loaded.started)
         for loaded in pending:
             finish(loaded.result, loaded.image.megapixels)
@@ -139,7 +140,7 @@ def run(
                 raise
             finish(_fail(result, exc, started))
             continue
-        except Exception as exc:  # noqa: BLE001 - unexpected decoder failures are per-file too
+        except Exception as exc:
             finish(_fail(result, exc, started))
             continue
         pending_mp = sum(p.image.megapixels for p in pending)

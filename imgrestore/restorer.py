@@ -100,7 +100,7 @@ class Restorer:
     # -- construction -------------------------------------------------------------------------
     @classmethod
     def from_file(cls, path: str | Path, device: torch.device | str = "cpu", precision: str = "fp32",
-                  name: str = "", options: dict[str, str] | None = None) -> "Restorer":
+                  name: str = "", options: dict[str, str] | None = None) -> Restorer:
         """Load a weights file written by :func:`imgrestore.weights.format.save`; ``options``
         override the config fields the architecture allows at run time (``runtime_options``)."""
         path = Path(path)

@@ -10,8 +10,8 @@ result equals the whole-image one. The engine knows nothing about architectures:
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from typing import Callable, Iterable, Iterator
 
 import torch
 

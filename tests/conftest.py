@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from factories import smooth_image, write_png
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"

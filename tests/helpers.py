@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 
 def run(main: Callable[[list[str]], int], capsys, *args: str) -> tuple[int, str, str]:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from factories import smooth_image, write_png
 
 import imgrestore
-from factories import smooth_image, write_png
 from imgrestore.io.image import read_image
 
 
@@ -24,6 +24,7 @@ def test_restore_array_keeps_shape_and_dtype(tiny_model, shape, dtype):
 
 def test_restore_file_matches_the_cli_output(tmp_path, tiny_model, capsys):
     from helpers import run
+
     from imgrestore.cli.app import main
 
     src = write_png(tmp_path / "in" / "a.png", smooth_image(40, 50))

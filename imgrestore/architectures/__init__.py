@@ -4,7 +4,14 @@ Adding an architecture means writing its own package and one import line here.
 """
 
 from imgrestore.architectures import (  # noqa: F401  (registration)
-    cnn_lstm, dae, dcgan, digit_classifier, ffdnet, generative_encoder, resgan, resunet,
+    cnn_lstm,
+    dae,
+    dcgan,
+    digit_classifier,
+    ffdnet,
+    generative_encoder,
+    resgan,
+    resunet,
 )
 from imgrestore.architectures.registry import (
     ArchSpec,

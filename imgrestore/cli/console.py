@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import contextlib
 import sys
-from typing import Iterator
+from collections.abc import Iterator
 
 from rich.console import Console as RichConsole
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
 
 
 class _Bar:
-    def __init__(self, progress: Progress | None, task: int | None, console: "Console", total: float, unit: str):
+    def __init__(self, progress: Progress | None, task: int | None, console: Console, total: float, unit: str):
         self._progress, self._task, self._console = progress, task, console
         self.total, self.unit, self.done = total, unit, 0.0
 

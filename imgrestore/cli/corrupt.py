@@ -4,14 +4,21 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
 from imgrestore.cli.console import Console
 from imgrestore.cli.folder_job import exit_for, plan_batch, run_with_progress
 from imgrestore.cli.options import (
-    DryRunOpt, FormatOpt, QuietOpt, RecursiveOpt, ReportOpt, SeedOpt, SkipExistingOpt, SuffixOpt,
+    DryRunOpt,
+    FormatOpt,
+    QuietOpt,
+    RecursiveOpt,
+    ReportOpt,
+    SeedOpt,
+    SkipExistingOpt,
+    SuffixOpt,
 )
 from imgrestore.errors import UsageError
 
@@ -19,12 +26,12 @@ MANIFEST = "manifest.json"
 
 
 def corrupt(
-    inputs: Annotated[Optional[list[str]], typer.Argument(help="Image files, folders or glob patterns (quote globs).", show_default=False)] = None,
-    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Output folder; the input folder tree is mirrored under it.")] = None,
-    op: Annotated[Optional[list[str]], typer.Option("--op", help="Degradation spec, repeatable or chained with '+', e.g. gaussian:sigma=25+mask:lower-half.")] = None,
+    inputs: Annotated[list[str] | None, typer.Argument(help="Image files, folders or glob patterns (quote globs).", show_default=False)] = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Output folder; the input folder tree is mirrored under it.")] = None,
+    op: Annotated[list[str] | None, typer.Option("--op", help="Degradation spec, repeatable or chained with '+', e.g. gaussian:sigma=25+mask:lower-half.")] = None,
     seed: SeedOpt = 0,
     save_masks: Annotated[bool, typer.Option("--save-masks", help="Also write the mask of every masking step (white = missing).")] = False,
-    masks_dir: Annotated[Optional[Path], typer.Option("--masks-dir", help="Where --save-masks writes (default: OUTPUT_masks beside OUTPUT).")] = None,
+    masks_dir: Annotated[Path | None, typer.Option("--masks-dir", help="Where --save-masks writes (default: OUTPUT_masks beside OUTPUT).")] = None,
     list_ops: Annotated[bool, typer.Option("--list", help="Describe every operator and its settings, then exit.")] = False,
     recursive: RecursiveOpt = False,
     suffix: SuffixOpt = "",

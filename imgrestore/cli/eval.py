@@ -4,14 +4,22 @@ from __future__ import annotations
 
 from dataclasses import replace
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 from rich.table import Table
 
 from imgrestore.cli.console import Console
 from imgrestore.cli.options import (
-    BatchSizeOpt, DeviceOpt, InputsArg, OverlapOpt, PrecisionOpt, QuietOpt, RecursiveOpt, SeedOpt, TileOpt,
+    BatchSizeOpt,
+    DeviceOpt,
+    InputsArg,
+    OverlapOpt,
+    PrecisionOpt,
+    QuietOpt,
+    RecursiveOpt,
+    SeedOpt,
+    TileOpt,
 )
 from imgrestore.errors import UsageError
 
@@ -41,18 +49,18 @@ def noise_levels_for(sigma: str, samples: list) -> list[float] | None:
 def evaluate(
     inputs: InputsArg,
     degrade: Annotated[str, typer.Option("--degrade", help="Degradation spec applied to every clean image (see `imgrestore corrupt --list`).")] = "gaussian:sigma=25",
-    model: Annotated[Optional[list[str]], typer.Option("--model", "-m", help="Model to evaluate (bundled name, 'auto' or .safetensors path); repeatable.")] = None,
-    baseline: Annotated[Optional[list[str]], typer.Option("--baseline", help="identity | nlm | bm3d (needs imgrestore[bm3d]); repeatable.")] = None,
+    model: Annotated[list[str] | None, typer.Option("--model", "-m", help="Model to evaluate (bundled name, 'auto' or .safetensors path); repeatable.")] = None,
+    baseline: Annotated[list[str] | None, typer.Option("--baseline", help="identity | nlm | bm3d (needs imgrestore[bm3d]); repeatable.")] = None,
     sigma: Annotated[str, typer.Option("--sigma", help="Noise level each method is told: 'auto' (each estimates it, as a user would), 'true' (the sigma the --degrade chain drew for each image) or a number on the 0..255 scale.")] = "auto",
     channels: Annotated[str, typer.Option("--channels", help="any: images as they are; gray: every image converted to luma first; colour: colour images only.")] = "any",
     seed: SeedOpt = 0,
-    save: Annotated[Optional[list[Path]], typer.Option("--save", help="Write the table to FILE.json, FILE.csv or FILE.md; repeatable.")] = None,
-    grid: Annotated[Optional[Path], typer.Option("--grid", help="Save a comparison picture: degraded | each method | clean.")] = None,
+    save: Annotated[list[Path] | None, typer.Option("--save", help="Write the table to FILE.json, FILE.csv or FILE.md; repeatable.")] = None,
+    grid: Annotated[Path | None, typer.Option("--grid", help="Save a comparison picture: degraded | each method | clean.")] = None,
     grid_count: Annotated[int, typer.Option("--grid-count", min=1, help="Images (rows) in the --grid picture.")] = 4,
     grid_size: Annotated[int, typer.Option("--grid-size", min=0, help="Width of each --grid tile in pixels (0 = native).")] = 0,
     limit: Annotated[int, typer.Option("--limit", min=0, help="Evaluate only the first N images (0 = all).")] = 0,
-    classifier: Annotated[Optional[str], typer.Option("--classifier", help="A classifier model (bundled name or path) scoring each method's restored images; needs labelled data (an .npz with 'labels').")] = None,
-    subset: Annotated[Optional[str], typer.Option("--subset", help="With an .npz/IDX input: use images START:END, e.g. 7500:10000.")] = None,
+    classifier: Annotated[str | None, typer.Option("--classifier", help="A classifier model (bundled name or path) scoring each method's restored images; needs labelled data (an .npz with 'labels').")] = None,
+    subset: Annotated[str | None, typer.Option("--subset", help="With an .npz/IDX input: use images START:END, e.g. 7500:10000.")] = None,
     tta: Annotated[bool, typer.Option("--tta", help="Self-ensemble (8 flips/rotations averaged) for every model; per model: -m NAME:tta=true.")] = False,
     tile: TileOpt = 512,
     overlap: OverlapOpt = 32,
@@ -68,11 +76,19 @@ def evaluate(
     PSNR, SSIM, MSE, seconds and megapixels per second. The degraded images equal what `imgrestore
     corrupt` writes with the same --degrade and --seed.
     """
+    from imgrestore.cli.train import parse_subset
     from imgrestore.degradations import parse_chain
     from imgrestore.evaluation.baselines import make_baseline
-    from imgrestore.cli.train import parse_subset
     from imgrestore.evaluation.harness import (
-        ModelMethod, cell, columns, load_classifier, make_grid, make_samples, predict, samples_from_arrays, save_table,
+        ModelMethod,
+        cell,
+        columns,
+        load_classifier,
+        make_grid,
+        make_samples,
+        predict,
+        samples_from_arrays,
+        save_table,
         score,
     )
     from imgrestore.io.discover import find_images

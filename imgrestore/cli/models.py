@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 from rich.table import Table
@@ -16,7 +16,7 @@ def _size(n_bytes: int) -> str:
 
 
 def models(
-    name: Annotated[Optional[str], typer.Argument(help="A model name or a .safetensors path to show in full.")] = None,
+    name: Annotated[str | None, typer.Argument(help="A model name or a .safetensors path to show in full.")] = None,
     archs: Annotated[bool, typer.Option("--archs", help="List the registered architectures instead.")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
 ) -> None:
@@ -26,8 +26,8 @@ def models(
     ~/.local/share/imgrestore/models), e.g. FFDNet's official weights after `weights-tools import-ffdnet`.
     """
     from imgrestore.architectures import get_arch, list_archs
-    from imgrestore.weights import catalog
     from imgrestore.restorer import Restorer
+    from imgrestore.weights import catalog
     from imgrestore.weights.format import headline, read_meta
 
     console = Console()

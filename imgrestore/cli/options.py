@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -19,7 +19,7 @@ PrecisionOpt = Annotated[
 TileOpt = Annotated[int, typer.Option("--tile", help="Tile size in pixels; 0 runs whole images. Peak memory follows tile x batch size.")]
 OverlapOpt = Annotated[int, typer.Option("--overlap", help="Overlap between tiles in pixels, blended with a feathered ramp.")]
 BatchSizeOpt = Annotated[
-    Optional[int],
+    int | None,
     typer.Option("--batch-size", min=1, show_default=False, help="Tiles per forward pass (tiles of several images share a batch). "
                  "Default: 1 on a CPU (fastest there, and the least memory), 4 on a GPU."),
 ]
@@ -28,10 +28,10 @@ OutDirOpt = Annotated[Path, typer.Option("--output", "-o", help="Output folder; 
 RecursiveOpt = Annotated[bool, typer.Option("--recursive", "-r", help="Descend into subfolders of input folders.")]
 SuffixOpt = Annotated[str, typer.Option("--suffix", help="Text appended to each output file name, e.g. _clean.")]
 FormatOpt = Annotated[
-    Optional[str], typer.Option("--format", help="Output format png | jpg | tif | bmp | webp (default: same as the input).")
+    str | None, typer.Option("--format", help="Output format png | jpg | tif | bmp | webp (default: same as the input).")
 ]
 SkipExistingOpt = Annotated[bool, typer.Option("--skip-existing", help="Skip inputs whose output already exists (resume an interrupted job).")]
 DryRunOpt = Annotated[bool, typer.Option("--dry-run", help="List what would be written, write nothing.")]
-ReportOpt = Annotated[Optional[Path], typer.Option("--report", help="Write a JSON report: per file status, error, seconds, size, noise level.")]
+ReportOpt = Annotated[Path | None, typer.Option("--report", help="Write a JSON report: per file status, error, seconds, size, noise level.")]
 QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="Plain log lines instead of a live progress bar (automatic when stdout is not a terminal).")]
 InputsArg = Annotated[list[str], typer.Argument(help="Image files, folders or glob patterns (quote globs).", show_default=False)]

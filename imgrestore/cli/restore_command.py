@@ -2,14 +2,28 @@
 model and the help text differ between them."""
 
 
-from typing import Annotated, Callable
+from collections.abc import Callable
+from typing import Annotated
 
 import typer
 
 from imgrestore.cli.folder_job import exit_for, plan_batch, run_with_progress
 from imgrestore.cli.options import (
-    BatchSizeOpt, DeviceOpt, DryRunOpt, FormatOpt, InputsArg, ModelOpt, OutDirOpt, OverlapOpt, PrecisionOpt,
-    QuietOpt, RecursiveOpt, ReportOpt, SkipExistingOpt, SuffixOpt, TileOpt,
+    BatchSizeOpt,
+    DeviceOpt,
+    DryRunOpt,
+    FormatOpt,
+    InputsArg,
+    ModelOpt,
+    OutDirOpt,
+    OverlapOpt,
+    PrecisionOpt,
+    QuietOpt,
+    RecursiveOpt,
+    ReportOpt,
+    SkipExistingOpt,
+    SuffixOpt,
+    TileOpt,
 )
 from imgrestore.errors import UsageError
 

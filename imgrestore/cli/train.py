@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -76,15 +76,15 @@ def parse_config(items: list[str]) -> dict:
 
 def train(
     output: Annotated[Path, typer.Option("--output", "-o", help="Where to write the trained .safetensors.")],
-    data: Annotated[Optional[str], typer.Option("--data", help="Clean training images: a folder (searched recursively), or an .npz / IDX file of digits such as MNIST.")] = None,
-    pairs: Annotated[Optional[str], typer.Option("--pairs", help="Paired folders DEGRADED_DIR:CLEAN_DIR matched by relative path (no on-the-fly degradation).")] = None,
-    subset: Annotated[Optional[str], typer.Option("--subset", help="Use images START:END of --data/--pairs (sorted order), e.g. 0:7500.")] = None,
+    data: Annotated[str | None, typer.Option("--data", help="Clean training images: a folder (searched recursively), or an .npz / IDX file of digits such as MNIST.")] = None,
+    pairs: Annotated[str | None, typer.Option("--pairs", help="Paired folders DEGRADED_DIR:CLEAN_DIR matched by relative path (no on-the-fly degradation).")] = None,
+    subset: Annotated[str | None, typer.Option("--subset", help="Use images START:END of --data/--pairs (sorted order), e.g. 0:7500.")] = None,
     arch: Annotated[str, typer.Option("--arch", help="Architecture name (see `imgrestore models --archs`).")] = "dae",
-    config: Annotated[Optional[list[str]], typer.Option("--config", "-c", help="Architecture setting KEY=VALUE, repeatable, e.g. -c channels=3 -c latent_dim=null.")] = None,
-    val: Annotated[Optional[str], typer.Option("--val", help="Validation images: a folder, an .npz/IDX file, or DEGRADED_DIR:CLEAN_DIR. A Gaussian denoiser is scored at sigma 15/25/50, anything else with the --degrade chain.")] = None,
-    val_subset: Annotated[Optional[str], typer.Option("--val-subset", help="Use images START:END of --val, e.g. 7500:10000.")] = None,
-    degrade: Annotated[Optional[str], typer.Option("--degrade", help="Degradation spec applied on the fly (see `imgrestore corrupt --list`); alternatives joined by ' | ' are drawn per image, e.g. 'mask:lower-half+saltpepper:amount=0.1 | mask:lower-half+gaussian:sigma=51'. [default: gaussian:sigma=0..50]")] = None,
-    sigma: Annotated[Optional[str], typer.Option("--sigma", help="Shorthand for --degrade gaussian:sigma=SIGMA (0..255 scale; a range lo..hi is drawn per crop).")] = None,
+    config: Annotated[list[str] | None, typer.Option("--config", "-c", help="Architecture setting KEY=VALUE, repeatable, e.g. -c channels=3 -c latent_dim=null.")] = None,
+    val: Annotated[str | None, typer.Option("--val", help="Validation images: a folder, an .npz/IDX file, or DEGRADED_DIR:CLEAN_DIR. A Gaussian denoiser is scored at sigma 15/25/50, anything else with the --degrade chain.")] = None,
+    val_subset: Annotated[str | None, typer.Option("--val-subset", help="Use images START:END of --val, e.g. 7500:10000.")] = None,
+    degrade: Annotated[str | None, typer.Option("--degrade", help="Degradation spec applied on the fly (see `imgrestore corrupt --list`); alternatives joined by ' | ' are drawn per image, e.g. 'mask:lower-half+saltpepper:amount=0.1 | mask:lower-half+gaussian:sigma=51'. [default: gaussian:sigma=0..50]")] = None,
+    sigma: Annotated[str | None, typer.Option("--sigma", help="Shorthand for --degrade gaussian:sigma=SIGMA (0..255 scale; a range lo..hi is drawn per crop).")] = None,
     crop: Annotated[int, typer.Option("--crop", min=8, help="Training crop size in pixels.")] = 96,
     batch: Annotated[int, typer.Option("--batch", min=1, help="Crops per step.")] = 8,
     steps: Annotated[int, typer.Option("--steps", min=1, help="Optimizer steps; the cosine schedule spans all of them.")] = 2000,
@@ -99,11 +99,11 @@ def train(
     augment: Annotated[bool, typer.Option("--augment/--no-augment", help="Random flips and rotations of the crops (turn off for digits and text).")] = True,
     checkpoint_every: Annotated[int, typer.Option("--checkpoint-every", min=1, help="Steps between checkpoints.")] = 250,
     val_every: Annotated[int, typer.Option("--val-every", min=1, help="Steps between validations.")] = 500,
-    workdir: Annotated[Optional[Path], typer.Option("--workdir", help="Checkpoints and logs (default: OUTPUT with .run).")] = None,
+    workdir: Annotated[Path | None, typer.Option("--workdir", help="Checkpoints and logs (default: OUTPUT with .run).")] = None,
     shift: Annotated[int, typer.Option("--shift", min=0, help="Random translations of up to N pixels (images zero-padded by N, then cropped): augmentation for digits, which must not flip.")] = 0,
-    zoom: Annotated[Optional[str], typer.Option("--zoom", help="Zoom the crops out by a random scale in LO..HI (e.g. 0.25..1): each crop covers CROP/scale px of the photo, area-reduced to CROP, so it holds the denser texture of a photo seen smaller. Clean --data only.")] = None,
-    init: Annotated[Optional[Path], typer.Option("--init", help="Start from this .safetensors of the same --arch/--config (fine-tuning).")] = None,
-    init_part: Annotated[Optional[list[str]], typer.Option("--init-part", help="PART=FILE: load a finished run into a sub-network, e.g. generator=runs/dcgan-mnist.safetensors for --arch generative-encoder; repeatable.")] = None,
+    zoom: Annotated[str | None, typer.Option("--zoom", help="Zoom the crops out by a random scale in LO..HI (e.g. 0.25..1): each crop covers CROP/scale px of the photo, area-reduced to CROP, so it holds the denser texture of a photo seen smaller. Clean --data only.")] = None,
+    init: Annotated[Path | None, typer.Option("--init", help="Start from this .safetensors of the same --arch/--config (fine-tuning).")] = None,
+    init_part: Annotated[list[str] | None, typer.Option("--init-part", help="PART=FILE: load a finished run into a sub-network, e.g. generator=runs/dcgan-mnist.safetensors for --arch generative-encoder; repeatable.")] = None,
     resume: Annotated[bool, typer.Option("--resume", help="Continue from the checkpoint in the work folder.")] = False,
     seed: SeedOpt = 0,
     device: DeviceOpt = "auto",

@@ -7,7 +7,14 @@ turns a spec string into a :class:`Chain`.
 from imgrestore.degradations import blur, jpeg, mask, noise, resample  # noqa: F401  (registration)
 from imgrestore.degradations.base import Operator, operators, quantize, seed_for
 from imgrestore.degradations.spec import (
-    Chain, Choice, Degraded, describe_operators, drawn_noise_level, parse_chain, parse_degradation, parse_operator,
+    Chain,
+    Choice,
+    Degraded,
+    describe_operators,
+    drawn_noise_level,
+    parse_chain,
+    parse_degradation,
+    parse_operator,
 )
 
 __all__ = ["Chain", "Choice", "Degraded", "Operator", "describe_operators", "drawn_noise_level", "operators", "parse_chain",

@@ -19,10 +19,10 @@ import torch
 from imgrestore.errors import SpecError
 
 Params = dict[str, torch.Tensor]
-_OPERATORS: dict[str, type["Operator"]] = {}
+_OPERATORS: dict[str, type[Operator]] = {}
 
 
-def operator(cls: type["Operator"]) -> type["Operator"]:
+def operator(cls: type[Operator]) -> type[Operator]:
     """Class decorator: register an operator under its ``name``; a duplicate name is an error."""
     if cls.name in _OPERATORS:
         raise ValueError(f"degradation '{cls.name}' is registered twice")
@@ -30,7 +30,7 @@ def operator(cls: type["Operator"]) -> type["Operator"]:
     return cls
 
 
-def operators() -> dict[str, type["Operator"]]:
+def operators() -> dict[str, type[Operator]]:
     """All registered operators by name."""
     return dict(_OPERATORS)
 

@@ -42,7 +42,7 @@ def _parse_value(text: str, hint: Any, where: str) -> Any:
         low_value = _parse_number(low, float, where)
         return (low_value, _parse_number(high, float, where) if sep else low_value)
     if origin in (typing.Union, types.UnionType):
-        inner = [a for a in args if a is not type(None)][0]
+        inner = next(a for a in args if a is not type(None))
         return None if text.lower() in {"none", "null", ""} else _parse_value(text, inner, where)
     if hint is bool:
         if text.lower() in _TRUE:
@@ -98,7 +98,7 @@ class Degraded:
     params: list[dict[str, torch.Tensor]]
     mask: torch.Tensor | None
 
-    def record(self, index: int, chain: "Chain") -> list[dict[str, Any]]:
+    def record(self, index: int, chain: Chain) -> list[dict[str, Any]]:
         """JSON-ready parameters drawn for image ``index`` (masks left out: they are saved as files)."""
         out = []
         for op, params in zip(chain.ops, self.params):

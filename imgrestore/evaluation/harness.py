@@ -191,7 +191,7 @@ def columns(scores: list[Score]) -> list[tuple[str, str]]:
         cols.append(("MSE missing", "mse_masked"))
     if any(s.accuracy is not None for s in scores):
         cols.append(("accuracy", "accuracy"))
-    return cols + [("seconds", "seconds"), ("MP/s", "megapixels_per_second")]
+    return [*cols, ("seconds", "seconds"), ("MP/s", "megapixels_per_second")]
 
 
 def cell(score: Score, attribute: str) -> str:

@@ -60,7 +60,7 @@ class Image:
     def megapixels(self) -> float:
         return self.height * self.width / 1e6
 
-    def with_pixels(self, pixels: np.ndarray) -> "Image":
+    def with_pixels(self, pixels: np.ndarray) -> Image:
         """The same image with new pixels; an alpha channel follows a change of size (area or cubic)."""
         alpha = self.alpha
         if alpha is not None and alpha.shape[:2] != pixels.shape[:2]:

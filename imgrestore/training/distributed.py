@@ -20,7 +20,7 @@ class Context:
 
     rank: int = 0
     world_size: int = 1
-    device: torch.device = torch.device("cpu")
+    device: torch.device = torch.device("cpu")  # noqa: RUF009  (a torch.device is immutable)
 
     @property
     def is_main(self) -> bool:

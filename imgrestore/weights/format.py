@@ -43,7 +43,7 @@ class WeightsMeta:
         return json.dumps(dataclasses.asdict(self), sort_keys=True)
 
     @classmethod
-    def from_json(cls, text: str) -> "WeightsMeta":
+    def from_json(cls, text: str) -> WeightsMeta:
         data = json.loads(text)
         known = {f.name for f in dataclasses.fields(cls)}
         data = {k: v for k, v in data.items() if k in known}

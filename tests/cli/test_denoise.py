@@ -6,10 +6,10 @@ import json
 
 import numpy as np
 import pytest
-from PIL import Image as PILImage
-
 from factories import smooth_image, write_exif_rotated_jpeg, write_png
 from helpers import run
+from PIL import Image as PILImage
+
 from imgrestore.cli.app import main
 from imgrestore.io.image import read_image
 
@@ -34,7 +34,7 @@ def messy_folder(tmp_path):
 def test_folder_with_every_kind_of_file(messy_folder, tmp_path, tiny_model, capsys):
     out = tmp_path / "out"
     report = tmp_path / "report.json"
-    code, stdout, stderr = run(main, capsys, "denoise", str(messy_folder), "-o", str(out), "-r",
+    code, _stdout, stderr = run(main, capsys, "denoise", str(messy_folder), "-o", str(out), "-r",
                                "--model", str(tiny_model), "--report", str(report), "--quiet")
     assert code == 1, stderr
     assert "corrupt.png" in stderr and "empty.jpg" in stderr

@@ -7,9 +7,9 @@ import json
 
 import numpy as np
 import pytest
-
 from factories import smooth_image, write_png
 from helpers import run
+
 from imgrestore.cli.app import main
 from imgrestore.io.image import read_image
 
@@ -41,7 +41,7 @@ def test_identity_psnr_matches_an_independent_computation(clean_folder, tmp_path
 
 
 def test_eval_model_and_nlm_with_tables_and_grid(clean_folder, tmp_path, tiny_model, capsys):
-    code, out, err = run(main, capsys, "eval", str(clean_folder), "--degrade", "gaussian:sigma=25",
+    code, _out, err = run(main, capsys, "eval", str(clean_folder), "--degrade", "gaussian:sigma=25",
                          "--model", str(tiny_model), "--baseline", "nlm", "--baseline", "identity",
                          "--save", str(tmp_path / "t.csv"), "--save", str(tmp_path / "t.md"),
                          "--grid", str(tmp_path / "grid.png"), "--grid-count", "2", "-q")

@@ -6,8 +6,8 @@ import subprocess
 import sys
 
 import pytest
-
 from helpers import run
+
 from imgrestore.cli.app import main
 from weights_tools.cli import main as wt_main
 

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import cv2
 import numpy as np
-
 from factories import write_png
 from helpers import run
+
 from imgrestore.cli.app import main
 from imgrestore.io.image import read_image
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from helpers import run
+
 from imgrestore.cli.app import main
 from imgrestore.weights.format import read_meta
 
@@ -65,7 +66,6 @@ def test_paired_folders_mnist_npz_and_idx(tmp_path, capsys):
     import gzip
 
     import numpy as np
-
     from factories import smooth_image, write_png
 
     clean, bad = tmp_path / "clean", tmp_path / "bad"

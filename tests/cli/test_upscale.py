@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 
 import numpy as np
-
 from factories import smooth_image, write_png
 from helpers import run
+
 from imgrestore.cli.app import main
 from imgrestore.io.image import read_image
 

@@ -6,8 +6,8 @@ import json
 import pickle
 
 import torch
-
 from helpers import run
+
 from imgrestore.restorer import Restorer
 from imgrestore.weights.format import read_state_dict
 from weights_tools.cli import main
@@ -90,7 +90,7 @@ def test_import_ffdnet_converts_official_layout_into_the_models_folder(tmp_path,
     monkeypatch.setenv("IMGRESTORE_MODELS", str(tmp_path / "models"))
     monkeypatch.setitem(__import__("imgrestore.weights.ffdnet_import", fromlist=["OFFICIAL"]).OFFICIAL, "ffdnet-gray",
                         ("ffdnet_weights_gray.pth", {"channels": 1, "features": 8, "layers": 4}))
-    code, out, err = run(tools_main, capsys, "import-ffdnet", "--from", str(src))
+    code, _out, err = run(tools_main, capsys, "import-ffdnet", "--from", str(src))
     assert code == 0, err
     assert (tmp_path / "models" / "ffdnet-gray.safetensors").is_file()
     code, _, err = run(tools_main, capsys, "import-ffdnet", "--from", str(src))

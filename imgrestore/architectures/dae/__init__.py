@@ -27,4 +27,4 @@ SPEC = register(
     )
 )
 
-__all__ = ["DAEConfig", "DenoisingAutoencoder", "SPEC"]
+__all__ = ["SPEC", "DAEConfig", "DenoisingAutoencoder"]

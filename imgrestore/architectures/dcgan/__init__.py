@@ -16,4 +16,4 @@ SPEC = register(ArchSpec(
     extra={"trainer": "gan", "discriminator": DCGANDiscriminator},
 ))
 
-__all__ = ["DCGANConfig", "DCGANDiscriminator", "DCGANGenerator", "SPEC"]
+__all__ = ["SPEC", "DCGANConfig", "DCGANDiscriminator", "DCGANGenerator"]

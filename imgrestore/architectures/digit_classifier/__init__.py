@@ -11,4 +11,4 @@ SPEC = register(ArchSpec(
     objective="classify",
 ))
 
-__all__ = ["DigitClassifier", "DigitClassifierConfig", "SPEC"]
+__all__ = ["SPEC", "DigitClassifier", "DigitClassifierConfig"]

@@ -31,4 +31,4 @@ SPEC = register(ArchSpec(
     extra={"remap_keys": remap_official_keys},
 ))
 
-__all__ = ["FFDNet", "FFDNetConfig", "SPEC", "remap_official_keys"]
+__all__ = ["SPEC", "FFDNet", "FFDNetConfig", "remap_official_keys"]

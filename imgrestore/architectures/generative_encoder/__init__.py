@@ -20,4 +20,4 @@ SPEC = register(ArchSpec(
            "parts": {"generator": ("dcgan", lambda config: config.generator_config)}},
 ))
 
-__all__ = ["GEConfig", "GenerativeEncoder", "METHODS", "SPEC"]
+__all__ = ["METHODS", "SPEC", "GEConfig", "GenerativeEncoder"]

@@ -16,4 +16,4 @@ SPEC = register(ArchSpec(
     extra={"trainer": "adversarial", "discriminator": ResGANDiscriminator},
 ))
 
-__all__ = ["ResGANConfig", "ResGANDiscriminator", "ResGANGenerator", "SPEC"]
+__all__ = ["SPEC", "ResGANConfig", "ResGANDiscriminator", "ResGANGenerator"]

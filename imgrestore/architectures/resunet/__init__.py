@@ -5,8 +5,8 @@ import dataclasses
 import torch
 
 from imgrestore.architectures.registry import ArchSpec, SizeRequirements, register
-from imgrestore.errors import UsageError
 from imgrestore.architectures.resunet.model import ResUNet, ResUNetConfig
+from imgrestore.errors import UsageError
 
 
 def _size_req(config: ResUNetConfig) -> SizeRequirements:
@@ -65,4 +65,4 @@ SPEC = register(ArchSpec(
     extra={"adapt": adapt},
 ))
 
-__all__ = ["ResUNet", "ResUNetConfig", "SPEC"]
+__all__ = ["SPEC", "ResUNet", "ResUNetConfig"]

@@ -14,6 +14,7 @@ learned about 2 dB more than FFDNet's single-scale one at equal training time.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import pairwise
 
 import torch
 from torch import nn
@@ -56,7 +57,7 @@ class ResUNet(nn.Module):
         widths = config.widths
         self.head = nn.Conv2d(config.channels + int(config.noise_map), widths[0], 3, padding=1, bias=False)
         self.down_stages = nn.ModuleList(_stage(w, config.blocks) for w in widths[:-1])
-        self.downs = nn.ModuleList(nn.Conv2d(a, b, 2, stride=2, bias=False) for a, b in zip(widths, widths[1:]))
+        self.downs = nn.ModuleList(nn.Conv2d(a, b, 2, stride=2, bias=False) for a, b in pairwise(widths))
         self.body = _stage(widths[-1], config.blocks)
         self.ups = nn.ModuleList(nn.ConvTranspose2d(b, a, 2, stride=2, bias=False)
                                  for a, b in zip(widths[-2::-1], widths[:0:-1]))

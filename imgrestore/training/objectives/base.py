@@ -32,7 +32,7 @@ class Objective:
     metric_key = "val_psnr"  # where validation metrics go in the weights metadata
     zooms = False  # draws its crops with the run's --zoom (clean-image objectives only)
 
-    def __init__(self, run: "Run") -> None:
+    def __init__(self, run: Run) -> None:
         self.run = run
 
     def batch(self) -> Batch:
