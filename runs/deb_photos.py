@@ -1,6 +1,8 @@
 """Shared by the runs/fetch_*_photos.py scripts: unpack a Debian package, save a photo as PNG at a scale."""
 
 import subprocess
+import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 import cv2
@@ -22,3 +24,15 @@ def save_scaled(image: np.ndarray, scale: float, target: Path, source: str) -> N
         image = cv2.resize(image, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
     cv2.imwrite(str(target), image)
     print(f"{target} {image.shape[1]}x{image.shape[0]} (x{scale:g} of {source})")
+
+
+def fetch_listed(package: str, folder: str, names: list[str], out: Path, scale: Callable[[str], float],
+                 target_stem: Callable[[str], str]) -> None:
+    """Save the images ``names`` (paths under ``folder`` of ``package``) into ``out`` as PNG, each scaled by
+    ``scale(name)`` and named ``target_stem(name)``.png."""
+    out.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        tree = unpack(package, Path(tmp))
+        for name in names:
+            image = cv2.imread(str(tree / folder / name), cv2.IMREAD_COLOR)
+            save_scaled(image, scale(name), out / f"{target_stem(name)}.png", name)

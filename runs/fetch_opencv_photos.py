@@ -9,11 +9,9 @@ scikit-image and matplotlib; none of them is here). The images are used on the u
 """
 
 import argparse
-import tempfile
 from pathlib import Path
 
-import cv2
-from deb_photos import save_scaled, unpack
+from deb_photos import fetch_listed
 
 PHOTOS = ["graf1.png", "chicky_512.png", "rubberwhale1.png", "smarties.png", "leuvenA.jpg", "aloeL.jpg",
           "baboon.jpg", "fruits.jpg", "building.jpg", "home.jpg", "aero1.jpg", "aero3.jpg", "butterfly.jpg",
@@ -22,13 +20,8 @@ SAMPLES = "usr/share/doc/opencv-doc/examples/data"
 
 
 def main(out: Path) -> None:
-    out.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory() as tmp:
-        tree = unpack("opencv-doc", Path(tmp))
-        for name in PHOTOS:
-            image = cv2.imread(str(tree / SAMPLES / name), cv2.IMREAD_COLOR)
-            save_scaled(image, 0.5 if name.endswith(".jpg") else 1.0, out / f"opencv_{Path(name).stem}.png", name)
-
+    fetch_listed("opencv-doc", SAMPLES, PHOTOS, out, lambda name: 0.5 if name.endswith(".jpg") else 1.0,
+                 lambda name: f"opencv_{Path(name).stem}")
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])

@@ -5,8 +5,15 @@
 cd "$(dirname "$0")/.."
 set -e
 NAME=$1; CHANNELS=$2; STEPS=$3; INIT=$4; shift 4
-DATA=${DATA:-runs/data-ms3}  # data-ms4 adds runs/photos-extra, data-ms5 runs/photos-opencv, data-ms6 runs/photos-puzzle
+DATA=${DATA:-runs/data-ms3}  # data-ms4 adds runs/photos-extra, data-ms5 runs/photos-opencv, data-ms6 runs/photos-puzzle, data-ms7 runs/photos-texture
 case "$DATA" in
+  runs/data-ms7)
+    [ -d runs/photos-extra ] || python runs/fetch_extra_photos.py runs/photos-extra
+    [ -d runs/photos-opencv ] || python runs/fetch_opencv_photos.py runs/photos-opencv
+    [ -d runs/photos-puzzle ] || python runs/fetch_puzzle_photos.py runs/photos-puzzle
+    [ -d runs/photos-texture ] || python runs/fetch_texture_photos.py runs/photos-texture
+    [ -d runs/data-ms7 ] || python runs/make_multiscale.py runs/data-ms7 1 0.5 0.25 \
+      --extra runs/photos-extra --extra runs/photos-opencv --extra runs/photos-puzzle --extra runs/photos-texture ;;
   runs/data-ms6)
     [ -d runs/photos-extra ] || python runs/fetch_extra_photos.py runs/photos-extra
     [ -d runs/photos-opencv ] || python runs/fetch_opencv_photos.py runs/photos-opencv
