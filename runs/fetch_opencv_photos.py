@@ -23,6 +23,7 @@ def main(out: Path) -> None:
     fetch_listed("opencv-doc", SAMPLES, PHOTOS, out, lambda name: 0.5 if name.endswith(".jpg") else 1.0,
                  lambda name: f"opencv_{Path(name).stem}")
 
+
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("out", type=Path)

@@ -35,6 +35,7 @@ def _stem(name: str) -> str:
 def main(out: Path) -> None:
     fetch_listed("supertuxkart-data", DATA, PHOTOS, out, lambda name: 0.5, _stem)
 
+
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("out", type=Path)

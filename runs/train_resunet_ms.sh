@@ -5,32 +5,19 @@
 cd "$(dirname "$0")/.."
 set -e
 NAME=$1; CHANNELS=$2; STEPS=$3; INIT=$4; shift 4
-DATA=${DATA:-runs/data-ms3}  # data-ms4 adds runs/photos-extra, data-ms5 runs/photos-opencv, data-ms6 runs/photos-puzzle, data-ms7 runs/photos-texture
+DATA=${DATA:-runs/data-ms3}
+# data-ms3 is the training photos at x1/x0.5/x0.25; each later data-msN adds one more folder of photos
+SOURCES=(extra opencv puzzle texture)  # runs/photos-NAME, fetched by runs/fetch_NAME_photos.py
 case "$DATA" in
-  runs/data-ms7)
-    [ -d runs/photos-extra ] || python runs/fetch_extra_photos.py runs/photos-extra
-    [ -d runs/photos-opencv ] || python runs/fetch_opencv_photos.py runs/photos-opencv
-    [ -d runs/photos-puzzle ] || python runs/fetch_puzzle_photos.py runs/photos-puzzle
-    [ -d runs/photos-texture ] || python runs/fetch_texture_photos.py runs/photos-texture
-    [ -d runs/data-ms7 ] || python runs/make_multiscale.py runs/data-ms7 1 0.5 0.25 \
-      --extra runs/photos-extra --extra runs/photos-opencv --extra runs/photos-puzzle --extra runs/photos-texture ;;
-  runs/data-ms6)
-    [ -d runs/photos-extra ] || python runs/fetch_extra_photos.py runs/photos-extra
-    [ -d runs/photos-opencv ] || python runs/fetch_opencv_photos.py runs/photos-opencv
-    [ -d runs/photos-puzzle ] || python runs/fetch_puzzle_photos.py runs/photos-puzzle
-    [ -d runs/data-ms6 ] || python runs/make_multiscale.py runs/data-ms6 1 0.5 0.25 \
-      --extra runs/photos-extra --extra runs/photos-opencv --extra runs/photos-puzzle ;;
-  runs/data-ms5)
-    [ -d runs/photos-extra ] || python runs/fetch_extra_photos.py runs/photos-extra
-    [ -d runs/photos-opencv ] || python runs/fetch_opencv_photos.py runs/photos-opencv
-    [ -d runs/data-ms5 ] || python runs/make_multiscale.py runs/data-ms5 1 0.5 0.25 \
-      --extra runs/photos-extra --extra runs/photos-opencv ;;
-  runs/data-ms4)
-    [ -d runs/photos-extra ] || python runs/fetch_extra_photos.py runs/photos-extra
-    [ -d runs/data-ms4 ] || python runs/make_multiscale.py runs/data-ms4 1 0.5 0.25 --extra runs/photos-extra ;;
-  *)
-    [ -d runs/data-ms3 ] || python runs/make_multiscale.py runs/data-ms3 1 0.5 0.25 ;;
+  runs/data-ms[3-7]) TARGET=$DATA; COUNT=$(( ${DATA#runs/data-ms} - 3 )) ;;
+  *) TARGET=runs/data-ms3; COUNT=0 ;;
 esac
+EXTRAS=()
+for SOURCE in "${SOURCES[@]:0:COUNT}"; do
+  [ -d "runs/photos-$SOURCE" ] || python "runs/fetch_${SOURCE}_photos.py" "runs/photos-$SOURCE"
+  EXTRAS+=(--extra "runs/photos-$SOURCE")
+done
+[ -d "$TARGET" ] || python runs/make_multiscale.py "$TARGET" 1 0.5 0.25 "${EXTRAS[@]}"
 imgrestore train --arch resunet -c channels="$CHANNELS" --init "$INIT" --data "$DATA" \
   --val ../shared/data/photos/val --sigma 0..75 --crop 96 --batch 8 --steps "$STEPS" --lr 2e-4 --loss psnr \
   --precision bf16 --val-every 1000 --checkpoint-every 250 --seed 3 --workdir "runs/$NAME" -o "runs/$NAME.safetensors" "$@"
