@@ -13,6 +13,7 @@ import tempfile
 from pathlib import Path
 
 import cv2
+
 from deb_photos import save_scaled, unpack
 
 FOLDERS = {"palapeli-data": "usr/share/palapeli/collection", "tuxpaint-data": "usr/share/tuxpaint/templates"}

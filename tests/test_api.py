@@ -23,9 +23,9 @@ def test_restore_array_keeps_shape_and_dtype(tiny_model, shape, dtype):
 
 
 def test_restore_file_matches_the_cli_output(tmp_path, tiny_model, capsys):
-    from helpers import run
-
     from imgrestore.cli.app import main
+
+    from helpers import run
 
     src = write_png(tmp_path / "in" / "a.png", smooth_image(40, 50))
     imgrestore.restore_file(src, tmp_path / "api.png", str(tiny_model), device="cpu")

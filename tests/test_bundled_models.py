@@ -8,7 +8,6 @@ from pathlib import Path
 import imageio.v3 as imageio
 import numpy as np
 import pytest
-from helpers import run
 
 import imgrestore
 from imgrestore.cli.app import main
@@ -16,6 +15,8 @@ from imgrestore.evaluation.metrics import psnr
 from imgrestore.io.image import read_image
 from imgrestore.weights import catalog
 from imgrestore.weights.format import read_meta
+
+from helpers import run
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 

@@ -8,11 +8,12 @@ import json
 import numpy as np
 import pytest
 import torch
-from helpers import run
 
 from imgrestore.cli.app import main
 from imgrestore.weights import catalog
 from imgrestore.weights.format import read_meta
+
+from helpers import run
 
 GEN = ["-c", "z_dim=4", "-c", "width=4", "-c", "disc_width=4"]
 AE = ["-c", "z_dim=4", "-c", "gen_width=4", "-c", "enc_width=4", "-c", "code=8", "-c", "steps=20", "-c", "restarts=2"]

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import pytest
 import torch
-from helpers import run
 
 from imgrestore.cli.app import main
 from imgrestore.weights.format import read_meta
+
+from helpers import run
 
 ARGS = ["--arch", "resgan", "-c", "width=4", "-c", "blocks=1", "-c", "classes=2", "-c", "disc_width=4",
         "--degrade", "downsample:factor=4,back=true", "--no-augment", "--crop", "28", "--batch", "8",

@@ -6,11 +6,12 @@ import json
 
 import numpy as np
 from factories import smooth_image, write_png
-from helpers import run
 
 from imgrestore.cli.app import main
 from imgrestore.degradations import operators
 from imgrestore.io.image import read_image
+
+from helpers import run
 
 
 def make_tree(root):

@@ -7,11 +7,12 @@ import json
 import numpy as np
 import pytest
 from factories import smooth_image, write_exif_rotated_jpeg, write_png
-from helpers import run
 from PIL import Image as PILImage
 
 from imgrestore.cli.app import main
 from imgrestore.io.image import read_image
+
+from helpers import run
 
 
 @pytest.fixture()

@@ -8,10 +8,11 @@ import json
 import numpy as np
 import pytest
 from factories import smooth_image, write_png
-from helpers import run
 
 from imgrestore.cli.app import main
 from imgrestore.io.image import read_image
+
+from helpers import run
 
 
 @pytest.fixture()

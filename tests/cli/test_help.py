@@ -6,10 +6,11 @@ import subprocess
 import sys
 
 import pytest
-from helpers import run
 
 from imgrestore.cli.app import main
 from weights_tools.cli import main as wt_main
+
+from helpers import run
 
 
 @pytest.mark.parametrize("command", [[], ["denoise"], ["corrupt"], ["train"], ["eval"], ["models"]])

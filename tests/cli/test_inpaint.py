@@ -6,11 +6,12 @@ import json
 
 import numpy as np
 from factories import write_png
-from helpers import run
 
 from imgrestore.cli.app import main
 from imgrestore.io.image import read_image
 from imgrestore.weights.format import read_meta
+
+from helpers import run
 
 
 def test_train_on_alternatives_then_inpaint_any_size(toy_digits, tmp_path, capsys):

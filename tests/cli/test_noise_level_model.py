@@ -5,10 +5,11 @@ from __future__ import annotations
 import json
 
 import pytest
-from helpers import run
 
 from imgrestore.cli.app import main
 from imgrestore.weights.format import read_meta
+
+from helpers import run
 
 
 @pytest.fixture(scope="module")

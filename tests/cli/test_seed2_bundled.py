@@ -9,10 +9,11 @@ from pathlib import Path
 import cv2
 import numpy as np
 from factories import write_png
-from helpers import run
 
 from imgrestore.cli.app import main
 from imgrestore.io.image import read_image
+
+from helpers import run
 
 DIGITS = sorted((Path(__file__).resolve().parents[2] / "examples" / "digits").glob("*.png"))
 

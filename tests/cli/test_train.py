@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import json
 
-from helpers import run
-
 from imgrestore.cli.app import main
 from imgrestore.weights.format import read_meta
+
+from helpers import run
 
 ARGS = ["-c", "channels=3", "-c", "latent_dim=null", "-c", "filters=[4,8]", "-c", "stride=1", "-c", "output=residual",
         "--crop", "16", "--batch", "2", "--precision", "fp32", "--checkpoint-every", "2", "-q"]

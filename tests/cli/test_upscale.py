@@ -6,10 +6,11 @@ import json
 
 import numpy as np
 from factories import smooth_image, write_png
-from helpers import run
 
 from imgrestore.cli.app import main
 from imgrestore.io.image import read_image
+
+from helpers import run
 
 
 def test_upscale_enlarges_pixels_and_alpha(tiny_model, tmp_path, capsys):

@@ -6,11 +6,12 @@ import json
 import pickle
 
 import torch
-from helpers import run
 
 from imgrestore.restorer import Restorer
 from imgrestore.weights.format import read_state_dict
 from weights_tools.cli import main
+
+from helpers import run
 
 TINY_CONFIG = ["-c", "channels=3", "-c", "latent_dim=null", "-c", "filters=[4,8]", "-c", "stride=1",
                "-c", "output=residual", "-c", "blocks_per_stage=0"]
