@@ -7,9 +7,9 @@ set -e
 NAME=$1; CHANNELS=$2; STEPS=$3; INIT=$4; shift 4
 DATA=${DATA:-runs/data-ms3}
 # data-ms3 is the training photos at x1/x0.5/x0.25; each later data-msN adds one more folder of photos
-SOURCES=(extra opencv puzzle texture)  # runs/photos-NAME, fetched by runs/fetch_NAME_photos.py
+SOURCES=(extra opencv puzzle texture gcompris)  # runs/photos-NAME, fetched by runs/fetch_NAME_photos.py
 case "$DATA" in
-  runs/data-ms[3-7]) TARGET=$DATA; COUNT=$(( ${DATA#runs/data-ms} - 3 )) ;;
+  runs/data-ms[3-8]) TARGET=$DATA; COUNT=$(( ${DATA#runs/data-ms} - 3 )) ;;
   *) TARGET=runs/data-ms3; COUNT=0 ;;
 esac
 EXTRAS=()

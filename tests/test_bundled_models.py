@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import imageio.v3 as imageio
@@ -25,13 +26,11 @@ EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 def test_default_models_are_bundled_with_training_provenance(name):
     meta = read_meta(catalog.resolve(name))
     assert meta.training["command"].startswith("imgrestore train")
-    # the shared training photos, or runs/data-ms3: the same photos plus downscaled copies (runs/make_multiscale.py),
-    # or runs/data-ms4: those plus Debian's wallpaper photographs (runs/fetch_extra_photos.py), or runs/data-ms5:
-    # those plus OpenCV's sample photographs (runs/fetch_opencv_photos.py), or runs/data-ms6: those plus the
-    # photographs of two Debian games (runs/fetch_puzzle_photos.py), or runs/data-ms7: those plus the photographed
-    # textures of a third (runs/fetch_texture_photos.py); never the val images
-    assert meta.training["data"].endswith("photos/train") or meta.training["data"] in (
-        "runs/data-ms3", "runs/data-ms4", "runs/data-ms5", "runs/data-ms6", "runs/data-ms7")
+    # the shared training photos, or runs/data-msN (N = 3..8): the same photos plus downscaled copies
+    # (runs/make_multiscale.py) and, from N = 4 on, the first N - 3 folders of clean photos that
+    # runs/train_resunet_ms.sh fetches (Debian wallpapers, OpenCV samples, game photos, textures, GCompris photos);
+    # never the val images
+    assert meta.training["data"].endswith("photos/train") or re.fullmatch(r"runs/data-ms[3-8]", meta.training["data"])
     assert "val" not in meta.training["data"]
     assert meta.metrics["val_psnr"]["psnr_sigma25"] > 20
     assert meta.noise_range == (0.0, 75.0)
