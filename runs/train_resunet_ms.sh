@@ -8,10 +8,10 @@ NAME=$1; CHANNELS=$2; STEPS=$3; INIT=$4; shift 4
 DATA=${DATA:-runs/data-ms3}
 # data-ms3 is the training photos at x1/x0.5/x0.25; each later data-msN adds one more folder of photos
 SOURCES=(extra opencv puzzle texture gcompris)  # runs/photos-NAME, fetched by runs/fetch_NAME_photos.py
-case "$DATA" in
-  runs/data-ms[3-8]) TARGET=$DATA; COUNT=$(( ${DATA#runs/data-ms} - 3 )) ;;
-  *) TARGET=runs/data-ms3; COUNT=0 ;;
-esac
+TARGET=runs/data-ms3; COUNT=0  # any other DATA is used as it is, after data-ms3 is built
+if [[ $DATA =~ ^runs/data-ms([0-9]+)$ ]] && (( BASH_REMATCH[1] >= 3 && BASH_REMATCH[1] - 3 <= ${#SOURCES[@]} )); then
+  TARGET=$DATA; COUNT=$(( BASH_REMATCH[1] - 3 ))
+fi
 EXTRAS=()
 for SOURCE in "${SOURCES[@]:0:COUNT}"; do
   [ -d "runs/photos-$SOURCE" ] || python "runs/fetch_${SOURCE}_photos.py" "runs/photos-$SOURCE"
