@@ -11,6 +11,7 @@ class ImgrestoreError(Exception):
     """Base class of every error meant for the user, not for a traceback."""
 
     exit_code: int = 2
+    prefix: str = "error: "  # how the CLI starts the line
 
 
 class UsageError(ImgrestoreError):
@@ -45,5 +46,31 @@ class ImageWriteError(ImgrestoreError):
     exit_code = 1
 
 
+class ReportWriteError(ImgrestoreError):
+    """The report could not be written after the files were processed (checked before work too)."""
+
+    exit_code = 1
+
+
+class DomainMismatchError(ImgrestoreError):
+    """An image is clearly not what the model was made for (a colour photo for a 28x28 digit model)."""
+
+    exit_code = 1
+
+
+class ConfigTypeError(ImgrestoreError):
+    """A config or metadata value has the wrong type (e.g. a list of sizes given as a string)."""
+
+
 class SpecError(ImgrestoreError):
     """A degradation spec string cannot be parsed."""
+
+
+class InterruptedRun(ImgrestoreError):
+    """SIGINT/SIGTERM stopped a batch after it wrote its report; the message is the summary line."""
+
+    prefix = ""
+
+    def __init__(self, message: str, exit_code: int) -> None:
+        super().__init__(message)
+        self.exit_code = exit_code

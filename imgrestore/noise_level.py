@@ -38,11 +38,24 @@ def blind_sigma(pixels: np.ndarray) -> float:
         return 0.0
     sigmas = []
     for c in range(pixels.shape[2]):
-        detail, mean = _diagonal_detail(pixels[:, :, c])
-        keep = (mean > MID_TONES[0]) & (mean < MID_TONES[1])
-        values = detail[keep] if keep.sum() >= MIN_BLOCKS else detail.ravel()
-        sigmas.append(np.median(np.abs(values)) / 0.6745)
+        values = _mid_tone_detail(pixels[:, :, c], MID_TONES)
+        if values.size < MIN_BLOCKS:
+            values = _mid_tone_detail(pixels[:, :, c], (-np.inf, np.inf))
+        sigmas.append(np.median(values, overwrite_input=True) / 0.6745)
     return float(np.mean(sigmas) * 255)
+
+
+_BAND_ROWS = 256  # rows of 2x2 blocks read at a time: a large photo is never copied whole
+
+
+def _mid_tone_detail(plane: np.ndarray, tones: tuple[float, float]) -> np.ndarray:
+    """|HH| of the 2x2 blocks of ``plane`` whose mean lies strictly inside ``tones``, a band at a time."""
+    height = plane.shape[0] // 2 * 2
+    kept = []
+    for top in range(0, height, 2 * _BAND_ROWS):
+        detail, mean = _diagonal_detail(plane[top:min(top + 2 * _BAND_ROWS, height)])
+        kept.append(np.abs(detail[(mean > tones[0]) & (mean < tones[1])]))
+    return np.concatenate(kept) if kept else np.empty(0, np.float32)
 
 
 # The model's own second opinion (used by `--sigma auto` for noise-level models, see pipeline.noise_levels):

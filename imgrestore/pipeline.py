@@ -12,8 +12,9 @@ import cv2
 import numpy as np
 import torch
 
+from imgrestore import domains
 from imgrestore.devices import resolve_device
-from imgrestore.errors import UsageError
+from imgrestore.errors import DomainMismatchError, UsageError
 from imgrestore.noise_level import (
     blind_sigma,
     checked_sigma,
@@ -40,6 +41,7 @@ class RestoreOptions:
     sigma: float | None = None  # noise level (0..255) for noise-level models; None = estimate per image
     scale: int = 1  # enlarge each image this many times (bicubic) before restoring: `upscale`
     tta: bool = False  # self-ensemble: average the results of the 8 flips/rotations (8x the time)
+    allow_domain_mismatch: bool = False  # run a model on images clearly not of its domain (digits model, photo)
 
 
 @dataclass
@@ -106,10 +108,21 @@ def load_restorer(name_or_path: str, device: str = "auto", precision: str = "fp3
     return restorer
 
 
+def check_domain(restorer: Restorer, pixels: np.ndarray) -> None:
+    """Raise :class:`DomainMismatchError` (the file fails, the batch goes on) for a clear mismatch."""
+    reason = domains.mismatch(restorer.meta.domain, pixels)
+    if reason is None:
+        return
+    photo_models = [name for name in catalog.bundled_names()
+                    if (meta := read_meta(catalog.resolve(name))).domain == "photo" and meta.task == restorer.meta.task]
+    advice = (f"for photographs use {' or '.join(photo_models)}" if photo_models
+              else f"imgrestore has no photo model for {restorer.meta.task} yet")
+    raise DomainMismatchError(f"{restorer.name}: {reason}; {advice} (--allow-domain-mismatch runs it anyway)")
+
+
 def is_gray_rgb(pixels: np.ndarray) -> bool:
     """True for an [H, W, 3] image whose three channels are identical (a gray photo saved as RGB)."""
-    return (pixels.shape[2] == 3 and np.array_equal(pixels[:, :, 0], pixels[:, :, 1])
-            and np.array_equal(pixels[:, :, 0], pixels[:, :, 2]))
+    return pixels.shape[2] == 3 and domains.is_gray(pixels)
 
 
 def _to_model_channels(pixels: np.ndarray, channels: int) -> list[torch.Tensor]:
@@ -229,8 +242,10 @@ class RestoreJob:
         return self.options.batch_size or default_batch_size(resolve_device(self.choice.device))
 
     def cost(self, image) -> int:
-        """Number of tiles ``image`` makes for its restorer."""
+        """Number of tiles ``image`` makes for its restorer; refuses an image clearly not of the model's domain."""
         restorer = self.choice.for_channels(self.choice.channels_for(image.pixels))
+        if not self.options.allow_domain_mismatch:
+            check_domain(restorer, image.pixels)
         tile = effective_tile(self.options.tile, restorer.size_req, restorer.tiling)
         scale = self.options.scale
         return len(tile_grid(image.height * scale, image.width * scale, tile, self.options.overlap))

@@ -9,9 +9,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from imgrestore.errors import ReportWriteError
 from imgrestore.io.atomic import atomic_write_bytes
 
-OK, FAILED, SKIPPED, PLANNED = "ok", "failed", "skipped", "dry-run"
+OK, FAILED, SKIPPED, PLANNED, INTERRUPTED = "ok", "failed", "skipped", "dry-run", "interrupted"
+STATUSES = (OK, FAILED, SKIPPED, PLANNED, INTERRUPTED)
 
 
 @dataclass
@@ -42,17 +44,24 @@ def exit_code(results: list[FileResult]) -> int:
     return 1 if any(r.status == FAILED for r in results) else 0
 
 
-def summary(results: list[FileResult]) -> dict[str, Any]:
-    counts = {status: sum(r.status == status for r in results) for status in (OK, FAILED, SKIPPED, PLANNED)}
-    return {"files": len(results), **counts, "seconds": round(sum(r.seconds for r in results), 3)}
+def summary(results: list[FileResult], wall_seconds: float | None = None) -> dict[str, Any]:
+    """Counts per status; ``wall_seconds`` is the run's elapsed time, ``file_seconds`` the sum of the
+    per-file times (larger than the wall time when files share forward passes)."""
+    counts = {status: sum(r.status == status for r in results) for status in STATUSES}
+    return {"files": len(results), **counts, "wall_seconds": wall_seconds,
+            "file_seconds": round(sum(r.seconds for r in results), 3)}
 
 
-def write_report(path: Path, results: list[FileResult], command: dict[str, Any]) -> None:
-    """Write the JSON report atomically."""
+def write_report(path: Path, results: list[FileResult], command: dict[str, Any],
+                 wall_seconds: float | None = None) -> None:
+    """Write the JSON report atomically; one clear error if it cannot be written."""
     payload = {
         "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
         "command": command,
-        "summary": summary(results),
+        "summary": summary(results, wall_seconds),
         "files": [dataclasses.asdict(r) for r in results],
     }
-    atomic_write_bytes(path, (json.dumps(payload, indent=2, default=str) + "\n").encode())
+    try:
+        atomic_write_bytes(path, (json.dumps(payload, indent=2, default=str) + "\n").encode())
+    except OSError as exc:
+        raise ReportWriteError(f"--report {path}: cannot write the report ({exc.strerror or exc})") from None

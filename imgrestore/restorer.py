@@ -18,7 +18,7 @@ from torch import nn
 
 from imgrestore.architectures import ArchSpec, SizeRequirements, Tiling, get_arch
 from imgrestore.devices import resolve_precision
-from imgrestore.errors import UsageError, WeightsMismatchError
+from imgrestore.errors import ConfigTypeError, UsageError, WeightsError, WeightsMismatchError
 from imgrestore.weights.format import WeightsMeta, read_meta, read_state_dict
 
 
@@ -106,7 +106,11 @@ class Restorer:
         path = Path(path)
         meta = read_meta(path)
         spec = get_arch(meta.arch)
-        config = with_runtime_options(spec, spec.make_config(meta.config), options or {}, str(path))
+        try:
+            stored = spec.make_config(meta.config)
+        except ConfigTypeError as exc:
+            raise WeightsError(f"{path}: {exc}") from None
+        config = with_runtime_options(spec, stored, options or {}, str(path))
         module = spec.build(config)
         state = read_state_dict(path)
         check_fits(spec, module, state, str(path))

@@ -16,7 +16,8 @@ from typing import Any
 import torch
 from torch import nn
 
-from imgrestore.errors import UnknownArchitectureError
+from imgrestore import typed_json
+from imgrestore.errors import ConfigTypeError, UnknownArchitectureError
 
 
 class Tiling(enum.Enum):
@@ -63,15 +64,16 @@ class ArchSpec:
     extra: dict[str, Any] = field(default_factory=dict)
 
     def make_config(self, values: dict[str, Any]) -> Any:
-        """Build the typed config from metadata, turning JSON lists back into tuples."""
+        """Build the typed config from metadata, each value checked against its field's type."""
+        if not isinstance(values, dict):
+            raise ConfigTypeError(f"'{self.name}' config: expected an object of settings, got {values!r}")
         known = {f.name: f for f in dataclasses.fields(self.config)}
         unknown = set(values) - set(known)
         if unknown:
             raise UnknownArchitectureError(
                 f"architecture '{self.name}' has no config field(s) {sorted(unknown)}"
             )
-        fixed = {k: tuple(v) if isinstance(v, list) else v for k, v in values.items()}
-        return self.config(**fixed)
+        return typed_json.build(self.config, values, f"'{self.name}' config")
 
 
 _REGISTRY: dict[str, ArchSpec] = {}

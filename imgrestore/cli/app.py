@@ -6,12 +6,14 @@ its exit code, so every command fails the same way.
 
 from __future__ import annotations
 
+import signal
 import sys
 
 import typer
 
 from imgrestore.cli import corrupt, denoise, eval, inpaint, models, restore, train, upscale
 from imgrestore.errors import ImgrestoreError
+from imgrestore.signals import Interrupted, Received, exit_on_signals
 
 app = typer.Typer(
     name="imgrestore",
@@ -37,26 +39,46 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def run_app(typer_app: typer.Typer, argv: list[str] | None = None) -> int:
-    """Run a Typer app, mapping every ImgrestoreError to one line on stderr and its exit code."""
+    """Run a Typer app: every ImgrestoreError and every command-line parsing error becomes one line on
+    stderr and its exit code (2 for usage mistakes); SIGINT/SIGTERM exit 130/143."""
+    received = Received()
     try:
-        code = typer_app(args=argv, standalone_mode=False)
+        with exit_on_signals() as received:
+            code = typer_app(args=argv, standalone_mode=False)
         if isinstance(code, int) and code:  # typer.Exit(code) is returned, not raised, here
+            if code == 130 and received.signum is not None:  # Typer turned our Interrupted into Exit(130)
+                _exit_interrupted(Interrupted(received.signum))
             sys.exit(code)
     except ImgrestoreError as exc:
-        typer.echo(f"error: {exc}", err=True)
+        typer.echo(f"{exc.prefix}{exc}", err=True)
         sys.exit(exc.exit_code)
-    except KeyboardInterrupt:
-        typer.echo("interrupted", err=True)
-        sys.exit(130)
-    except Exception as exc:  # click's own usage errors arrive here in non-standalone mode
-        import click
-
-        if isinstance(exc, click.exceptions.Exit):
-            sys.exit(exc.exit_code)
-        if isinstance(exc, click.ClickException):
-            exc.show()
-            sys.exit(2 if isinstance(exc, click.UsageError) else 1)
-        if isinstance(exc, click.exceptions.Abort):
-            sys.exit(130)
-        raise
+    except KeyboardInterrupt as exc:
+        _exit_interrupted(exc if isinstance(exc, Interrupted) else Interrupted(received.signum or signal.SIGINT))
+    except typer.Exit as exc:
+        sys.exit(exc.exit_code)
+    except typer.TyperException as exc:  # parsing errors: unknown option, missing or invalid value
+        if _is_no_args_help(exc):
+            exc.show()  # a bare command name prints its help
+            sys.exit(2)
+        typer.echo(f"error: {_one_line(exc.format_message())}{_help_hint(exc)}", err=True)
+        sys.exit(exc.exit_code)
     return 0
+
+
+def _exit_interrupted(exc: Interrupted) -> None:
+    typer.echo(f"interrupted by {exc.signal_name}", err=True)
+    sys.exit(exc.exit_code)
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _is_no_args_help(exc: Exception) -> bool:
+    return any(kind.__name__ == "NoArgsIsHelpError" for kind in type(exc).__mro__)
+
+
+def _help_hint(exc: Exception) -> str:
+    context = getattr(exc, "ctx", None)
+    path = getattr(context, "command_path", "") if context is not None else ""
+    return f" (see `{path} --help`)" if path else ""

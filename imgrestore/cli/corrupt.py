@@ -13,6 +13,7 @@ from imgrestore.cli.folder_job import exit_for, plan_batch, run_with_progress
 from imgrestore.cli.options import (
     DryRunOpt,
     FormatOpt,
+    MaxMegapixelsOpt,
     QuietOpt,
     RecursiveOpt,
     ReportOpt,
@@ -21,6 +22,7 @@ from imgrestore.cli.options import (
     SuffixOpt,
 )
 from imgrestore.errors import UsageError
+from imgrestore.io.image import DEFAULT_MAX_MEGAPIXELS
 
 MANIFEST = "manifest.json"
 
@@ -39,6 +41,7 @@ def corrupt(
     skip_existing: SkipExistingOpt = False,
     dry_run: DryRunOpt = False,
     report: ReportOpt = None,
+    max_megapixels: MaxMegapixelsOpt = DEFAULT_MAX_MEGAPIXELS,
     quiet: QuietOpt = False,
 ) -> None:
     """Write a degraded copy of every image (noise, blur, downsampling, masks, JPEG) plus manifest.json.
@@ -54,17 +57,23 @@ def corrupt(
         return
     if not inputs or output is None or not op:
         raise UsageError("corrupt needs INPUTS, -o OUTPUT and at least one --op (see --list)")
+    from imgrestore.degradations.job import mask_paths
+
     chain = parse_chain(op)
-    items, plan = plan_batch(inputs, output, recursive=recursive, suffix=suffix, fmt=fmt,
-                             skip_existing=skip_existing, dry_run=dry_run)
+    if report is not None and report.resolve() == (output / MANIFEST).resolve():
+        raise UsageError(f"--report {report}: is where corrupt writes its {MANIFEST}; choose another path")
     if save_masks and not chain.makes_mask:
         raise UsageError("--save-masks: the chain has no masking step")
     mask_folder = (masks_dir or output.parent / f"{output.name}_masks") if save_masks else None
+    masks_of = None if mask_folder is None else (
+        lambda item: [path for _, path in mask_paths(item.relative, chain, mask_folder)])
+    items, plan = plan_batch(inputs, output, recursive=recursive, suffix=suffix, fmt=fmt,
+                             skip_existing=skip_existing, dry_run=dry_run, report=report,
+                             max_megapixels=max_megapixels, side_outputs=masks_of, side_folder=mask_folder)
     job = CorruptJob(chain=chain, seed=seed, masks_dir=mask_folder)
     command = {"command": "corrupt", "inputs": inputs, "output": str(output), "chain": chain.spec(full=True), "seed": seed}
-    results = run_with_progress("corrupt", items, plan, job, quiet=quiet, report=report, command=command)
-    if not dry_run:
-        write_manifest(output / MANIFEST, chain.spec(full=True), seed, results)
+    manifest = None if dry_run else (lambda results: write_manifest(output / MANIFEST, chain.spec(full=True), seed, results))
+    results = run_with_progress("corrupt", items, plan, job, quiet=quiet, report=report, command=command, after=manifest)
     exit_for(results)
 
 

@@ -4,13 +4,17 @@ progress, the report, the summary line and the exit code."""
 from __future__ import annotations
 
 import warnings
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 
 from imgrestore.cli.console import Console
-from imgrestore.errors import UsageError
+from imgrestore.errors import InterruptedRun, UsageError
+
+if TYPE_CHECKING:
+    from imgrestore.io.discover import InputItem
 
 _FORMATS = {"png": "PNG", "jpg": "JPEG", "jpeg": "JPEG", "tif": "TIFF", "tiff": "TIFF", "bmp": "BMP", "webp": "WEBP"}
 
@@ -26,29 +30,58 @@ def normalize_format(fmt: str | None) -> str | None:
 
 
 def plan_batch(inputs: list[str], output: Path, *, recursive: bool, suffix: str, fmt: str | None,
-               skip_existing: bool, dry_run: bool):
-    """Find the inputs and build the plan; refuses plans that would overwrite an input."""
+               skip_existing: bool, dry_run: bool, report: Path | None = None, max_megapixels: float = 0,
+               side_outputs: Callable[[InputItem], list[Path]] | None = None, side_folder: Path | None = None):
+    """Find the inputs and build the plan. Everything that can be checked before work is checked here:
+    outputs that would overwrite an input or each other, paths leaving -o, an unwritable -o or report.
+
+    ``side_outputs`` names the extra files a job writes per input (corrupt's masks, in ``side_folder``):
+    they get the same guards. Files in the output folder (and ``side_folder``) are never read as inputs.
+    """
     from imgrestore.batch import BatchPlan
-    from imgrestore.io.discover import check_no_overwrite, find_images
+    from imgrestore.io import outputs
+    from imgrestore.io.discover import discover
 
     out_format = normalize_format(fmt)
-    items = find_images(inputs, recursive=recursive)
-    if not items:
+    outputs.check_suffix(suffix)
+    outputs.check_output_folder(output)
+    own_folders = {folder.resolve() for folder in (output, side_folder) if folder is not None}
+    found = discover(inputs, recursive=recursive, exclude=own_folders)
+    # -o is itself an input folder: outputs of earlier runs sit among the inputs (below it, -o is never entered)
+    shares_input_folder = any(output.resolve() == root.resolve() for root in found.roots)
+    if shares_input_folder:  # the outputs its ledger lists are not inputs
+        earlier = outputs.read_ledger(output)
+        found.items = [item for item in found.items if item.source.resolve() not in earlier]
+    items = found.items
+    if not items and not found.problems:
         raise UsageError("no image files found in the inputs (use --recursive for subfolders)")
-    check_no_overwrite(items, output, suffix, out_format)
-    plan = BatchPlan(out_dir=output, suffix=suffix, fmt=out_format, skip_existing=skip_existing, dry_run=dry_run)
+    sources = {item.source.resolve() for item in items}
+    targets = outputs.plan_targets(items, output, suffix, out_format)
+    if side_outputs is not None:
+        for item in items:
+            for path in side_outputs(item):
+                targets.setdefault(path.resolve(), []).append(item)
+    outputs.check_plan(targets, sources)
+    if report is not None:
+        outputs.check_report_path(report, sources, set(targets))
+    plan = BatchPlan(out_dir=output, suffix=suffix, fmt=out_format, skip_existing=skip_existing, dry_run=dry_run,
+                     max_megapixels=max_megapixels, problems=tuple(found.problems), record_outputs=shares_input_folder)
     return items, plan
 
 
 def run_with_progress(title: str, items, plan, job, *, quiet: bool, report: Path | None,
-                      command: dict[str, Any]) -> list:
-    """Run the folder engine with a progress display, write the report and print the summary line."""
+                      command: dict[str, Any], after: Callable[[list], None] | None = None) -> list:
+    """Run the folder engine with a progress display, write the report and print the summary line.
+
+    ``after(results)`` runs before the report. After SIGINT/SIGTERM it, the report (unfinished files
+    marked) and the summary are still written, then
+    the interruption goes on to the CLI, which exits 130/143."""
     from imgrestore.batch import run
-    from imgrestore.report import FAILED, OK, PLANNED, SKIPPED, summary, write_report
+    from imgrestore.report import FAILED, INTERRUPTED, OK, PLANNED, SKIPPED, summary, write_report
 
     console = Console(quiet=quiet)
     megapixels = 0.0
-    with console.progress(title, total=len(items)) as bar, warnings.catch_warnings():
+    with console.progress(title, total=len(items) + len(plan.problems)) as bar, warnings.catch_warnings():
         warnings.simplefilter("ignore")  # per-file notes go to the report instead
 
         def on_result(result, mp: float) -> None:
@@ -62,14 +95,22 @@ def run_with_progress(title: str, items, plan, job, *, quiet: bool, report: Path
                     FAILED: f"failed: {result.source}"}[result.status]
             bar.advance(1, f"{megapixels:.1f} MP  {text}")
 
-        results = run(items, plan, job, on_result)
+        outcome = run(items, plan, job, on_result)
+    results = outcome.results
+    if after is not None:  # e.g. corrupt's manifest: written for the files done, interrupted or not
+        after(results)
     totals = summary(results)
     if report:
-        write_report(report, results, command)
-    console.line(
-        f"{totals['ok']} written, {totals['failed']} failed, {totals['skipped']} skipped"
-        + (f", {totals['dry-run']} planned (dry run)" if plan.dry_run else "")
-    )
+        write_report(report, results, command, outcome.wall_seconds)
+    line = (f"{totals[OK]} written, {totals[FAILED]} failed, {totals[SKIPPED]} skipped"
+            + (f", {totals[PLANNED]} planned (dry run)" if plan.dry_run else "")
+            + (f", {totals[INTERRUPTED]} not done (interrupted)" if outcome.interrupted else "")
+            + f" in {outcome.wall_seconds:.1f}s")
+    if outcome.interrupted is not None:  # the CLI prints this one line and exits 130/143
+        signal_name = getattr(outcome.interrupted, "signal_name", "SIGINT")
+        raise InterruptedRun(f"interrupted by {signal_name}: {line}" + (f"; report: {report}" if report else ""),
+                             getattr(outcome.interrupted, "exit_code", 130))
+    console.line(line)
     return results
 
 

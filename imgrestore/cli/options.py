@@ -16,8 +16,8 @@ DeviceOpt = Annotated[str, typer.Option("--device", help="auto | cpu | cuda | cu
 PrecisionOpt = Annotated[
     str, typer.Option("--precision", help="fp32 | fp16 | bf16. A precision the device or model cannot run falls back to fp32 with a warning.")
 ]
-TileOpt = Annotated[int, typer.Option("--tile", help="Tile size in pixels; 0 runs whole images. Peak memory follows tile x batch size.")]
-OverlapOpt = Annotated[int, typer.Option("--overlap", help="Overlap between tiles in pixels, blended with a feathered ramp.")]
+TileOpt = Annotated[int, typer.Option("--tile", min=0, help="Tile size in pixels; 0 runs whole images. Peak memory follows tile x batch size.")]
+OverlapOpt = Annotated[int, typer.Option("--overlap", min=0, help="Overlap between tiles in pixels, blended with a feathered ramp.")]
 BatchSizeOpt = Annotated[
     int | None,
     typer.Option("--batch-size", min=1, show_default=False, help="Tiles per forward pass (tiles of several images share a batch). "
@@ -26,12 +26,16 @@ BatchSizeOpt = Annotated[
 SeedOpt = Annotated[int, typer.Option("--seed", help="Random seed.")]
 OutDirOpt = Annotated[Path, typer.Option("--output", "-o", help="Output folder; the input folder tree is mirrored under it.")]
 RecursiveOpt = Annotated[bool, typer.Option("--recursive", "-r", help="Descend into subfolders of input folders.")]
-SuffixOpt = Annotated[str, typer.Option("--suffix", help="Text appended to each output file name, e.g. _clean.")]
+SuffixOpt = Annotated[str, typer.Option("--suffix", help="Text appended to each output file name, e.g. _clean (no '/'). With -o the input folder itself, the files of earlier runs are recognised and never read as inputs.")]
 FormatOpt = Annotated[
     str | None, typer.Option("--format", help="Output format png | jpg | tif | bmp | webp (default: same as the input).")
 ]
 SkipExistingOpt = Annotated[bool, typer.Option("--skip-existing", help="Skip inputs whose output already exists (resume an interrupted job).")]
 DryRunOpt = Annotated[bool, typer.Option("--dry-run", help="List what would be written, write nothing.")]
-ReportOpt = Annotated[Path | None, typer.Option("--report", help="Write a JSON report: per file status, error, seconds, size, noise level.")]
+ReportOpt = Annotated[Path | None, typer.Option("--report", help="Write a JSON report: per file status, error, seconds, size, noise level, notes. Checked before any work: it may not be an input or an output.")]
 QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="Plain log lines instead of a live progress bar (automatic when stdout is not a terminal).")]
 InputsArg = Annotated[list[str], typer.Argument(help="Image files, folders or glob patterns (quote globs).", show_default=False)]
+MaxMegapixelsOpt = Annotated[
+    float, typer.Option("--max-megapixels", min=0, help="Refuse (per file, from its header, before decoding) images larger "
+                        "than this many megapixels; 0 = no limit. The default fits a 2-core 8 GB laptop.")
+]

@@ -14,6 +14,7 @@ from imgrestore.cli.options import (
     DryRunOpt,
     FormatOpt,
     InputsArg,
+    MaxMegapixelsOpt,
     ModelOpt,
     OutDirOpt,
     OverlapOpt,
@@ -26,6 +27,7 @@ from imgrestore.cli.options import (
     TileOpt,
 )
 from imgrestore.errors import UsageError
+from imgrestore.io.image import DEFAULT_MAX_MEGAPIXELS
 
 
 def parse_sigma(text: str) -> float | None:
@@ -70,6 +72,8 @@ def make_restore_command(name: str, default_model: str, doc: str, default_scale:
         skip_existing: SkipExistingOpt = False,
         dry_run: DryRunOpt = False,
         report: ReportOpt = None,
+        max_megapixels: MaxMegapixelsOpt = DEFAULT_MAX_MEGAPIXELS,
+        allow_domain_mismatch: Annotated[bool, typer.Option("--allow-domain-mismatch", help="Run the model on images it was not made for (e.g. a photo through a 28x28 digit model), which are otherwise refused per file with the reason.")] = False,
         quiet: QuietOpt = False,
     ) -> None:
         from imgrestore.pipeline import ModelChoice, RestoreJob, RestoreOptions, with_task_options
@@ -81,19 +85,22 @@ def make_restore_command(name: str, default_model: str, doc: str, default_scale:
         if overlap < 0 or (tile > 0 and overlap * 2 >= tile):
             raise UsageError(f"--overlap {overlap} must be at least 0 and less than half of --tile {tile}")
         items, plan = plan_batch(inputs, output, recursive=recursive, suffix=suffix, fmt=fmt,
-                                 skip_existing=skip_existing, dry_run=dry_run)
+                                 skip_existing=skip_existing, dry_run=dry_run, report=report,
+                                 max_megapixels=max_megapixels)
         model = with_task_options(model, task)
         choice = ModelChoice(model, device, precision)
         if not dry_run and model != "auto":
             choice.for_channels(3)  # load now so a bad --model fails before any file is touched
         options = RestoreOptions(tile=tile, overlap=overlap, batch_size=batch_size, sharpen=sharpen,
-                                 sharpen_amount=sharpen_amount, sigma=parse_sigma(sigma), scale=scale, tta=tta)
+                                 sharpen_amount=sharpen_amount, sigma=parse_sigma(sigma), scale=scale, tta=tta,
+                                 allow_domain_mismatch=allow_domain_mismatch)
         results = run_with_progress(name, items, plan, RestoreJob(choice, options), quiet=quiet, report=report,
                                     command={"command": name, "inputs": inputs, "output": str(output), "model": model,
                                              "task": task or name, "scale": scale,
                                              "tile": tile, "overlap": overlap, "batch_size": batch_size,
                                              "device": device, "precision": precision, "sigma": sigma, "tta": tta, "sharpen": sharpen,
-                                             "sharpen_amount": sharpen_amount})
+                                             "sharpen_amount": sharpen_amount, "max_megapixels": max_megapixels,
+                                             "allow_domain_mismatch": allow_domain_mismatch})
         exit_for(results)
 
     command.__name__ = name

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import tempfile
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -40,3 +42,33 @@ def atomic_write_bytes(target: Path, data: bytes) -> None:
     """Write ``data`` to ``target`` atomically."""
     with atomic_path(target) as tmp:
         tmp.write_bytes(data)
+
+
+STALE_SECONDS = 300  # a temp file untouched this long belongs to a run that was killed (writes take seconds)
+_TEMP_NAME = re.compile(r"^\..+\.[a-z0-9_]{8}\.part(\.[A-Za-z0-9]+)?$")  # what atomic_path's mkstemp makes
+
+
+def is_temp_name(name: str) -> bool:
+    """True for the names :func:`atomic_path` gives its temporary files."""
+    return bool(_TEMP_NAME.match(name))
+
+
+def remove_stale_temps(folder: Path, older_than: float = STALE_SECONDS) -> list[Path]:
+    """Remove this tool's leftover temp files in ``folder`` (only those, and only stale ones: another
+    run writing into the same folder keeps its fresh ones). Returns what was removed."""
+    removed = []
+    now = time.time()
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return removed
+    for entry in entries:
+        if not (entry.name.startswith(".") and is_temp_name(entry.name)):
+            continue
+        try:
+            if entry.is_file(follow_symlinks=False) and now - entry.stat(follow_symlinks=False).st_mtime > older_than:
+                os.unlink(entry.path)
+                removed.append(Path(entry.path))
+        except OSError:
+            continue
+    return removed

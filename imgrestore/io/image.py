@@ -1,8 +1,17 @@
 """Image files in and out: every model sees float 0..1 pixels, never bit depth, alpha or EXIF.
 
 Pixels are decoded by OpenCV (16-bit PNG/TIFF included); Pillow reads the metadata (EXIF, ICC,
-orientation) and checks the file is complete, because OpenCV silently returns a partial picture
-for a truncated JPEG. Writing keeps EXIF and ICC where the format can hold them.
+orientation, frame count) and checks the file is complete, because OpenCV silently returns a partial
+picture for a truncated JPEG. Writing keeps EXIF and ICC where the format can hold them.
+
+Rules a user can rely on (each also noted per file in the report where it applies):
+- The image size is read from the header and checked against ``max_megapixels`` before decoding.
+- Orientation: EXIF orientation is applied once. OpenCV applies a TIFF's own orientation tag itself.
+- Float TIFFs (32-bit) stay float: values in 0..1 are used as they are; other ranges are scaled by the
+  image's own minimum and maximum to 0..1 for the model and back on output; NaN or infinity is refused.
+- Multi-page TIFF, animated GIF/WebP: the first frame is restored and written, with a note.
+- Lossless inputs stay lossless: a lossless WebP (or a PNG/TIFF/BMP/GIF written as WebP) is written
+  lossless; GIF output is written as PNG (GIF's 256-colour palette would lose the restoration).
 """
 
 from __future__ import annotations
@@ -24,12 +33,19 @@ from imgrestore.io.atomic import atomic_path
 
 EXTENSIONS = {
     ".png": "PNG", ".jpg": "JPEG", ".jpeg": "JPEG", ".tif": "TIFF", ".tiff": "TIFF",
-    ".bmp": "BMP", ".webp": "WEBP",
+    ".bmp": "BMP", ".webp": "WEBP", ".gif": "GIF",
 }
 FORMAT_EXTENSION = {"PNG": ".png", "JPEG": ".jpg", "TIFF": ".tif", "BMP": ".bmp", "WEBP": ".webp"}
+WRITTEN_AS = {".gif": ".png"}  # input extensions whose outputs take another format
+DEFAULT_MAX_MEGAPIXELS = 100.0  # a 100 MP photo restores in about 2.5 GB: fits a 2-core 8 GB laptop
+_LOSSY_FORMATS = {"JPEG"}
 SIXTEEN_BIT_FORMATS = {"PNG", "TIFF"}
 ALPHA_FORMATS = {"PNG", "TIFF", "WEBP"}
 _ORIENTATION_TAG = 0x0112
+# TIFF tags that describe how the pixels are stored (size, samples, strips, tiles, compression): copied to
+# an output they would contradict its own layout (a rotated image has its width and height swapped)
+_TIFF_LAYOUT_TAGS = {254, 255, 256, 257, 258, 259, 262, 263, 266, 273, 277, 278, 279, 280, 281, 284, 317, 320,
+                     322, 323, 324, 325, 338, 339, 340, 341, 530, 531, 532}
 _GRAY_MODES = {"1", "L", "LA", "I", "I;16", "I;16B", "I;16L", "I;16N", "F"}
 
 
@@ -43,6 +59,9 @@ class Image:
     exif: bytes | None = None  # orientation reset to 1: the pixels are upright now
     icc: bytes | None = None
     fmt: str = "PNG"
+    value_range: tuple[float, float] | None = None  # float input outside 0..1: the range pixels were scaled from
+    lossless: bool = True  # the source was stored losslessly (a WebP output stays lossless)
+    notes: tuple[str, ...] = ()  # what reading changed or left out (first frame of several, a scaled range)
 
     @property
     def height(self) -> int:
@@ -90,29 +109,59 @@ def _orient(array: np.ndarray, orientation: int) -> np.ndarray:
     return np.ascontiguousarray(op(array)) if op else array
 
 
-def _metadata(data: bytes, source: str) -> tuple[str, str, bytes | None, bytes | None, int]:
-    """Format, mode, EXIF (orientation reset), ICC and orientation; raises on truncated files."""
+@dataclass(frozen=True)
+class _Header:
+    """What Pillow reads from a file's header before any pixel is decoded."""
+
+    fmt: str
+    mode: str
+    size: tuple[int, int]  # width, height as stored
+    exif: bytes | None  # orientation reset to 1
+    icc: bytes | None
+    orientation: int
+    frames: int
+
+
+def _header(data: bytes, source: str, max_megapixels: float) -> _Header | None:
+    """The header of ``data``, with the size checked before decoding; raises on truncated files.
+
+    None for a float TIFF that Pillow cannot open (32-bit float RGB): OpenCV decodes it."""
+    previous_limit = PILImage.MAX_IMAGE_PIXELS
+    PILImage.MAX_IMAGE_PIXELS = None  # our own limit, checked below, replaces Pillow's bomb check
     try:
         with PILImage.open(io.BytesIO(data)) as pil:
-            fmt, mode = pil.format or "PNG", pil.mode
-            icc = pil.info.get("icc_profile")
+            width, height = pil.size
+            if max_megapixels and width * height > max_megapixels * 1e6:
+                raise ImageReadError(
+                    f"{source}: {width}x{height} is {width * height / 1e6:.1f} megapixels, above --max-megapixels "
+                    f"{max_megapixels:g} (raise it, or 0 for no limit)")
             exif = pil.getexif()
             orientation = int(exif.get(_ORIENTATION_TAG, 1) or 1)
             exif_bytes = None
+            if pil.format == "TIFF":  # Pillow's TIFF "EXIF" is the whole IFD: the stored layout is not metadata
+                for tag in _TIFF_LAYOUT_TAGS & set(exif):
+                    del exif[tag]
             if len(exif):
                 if _ORIENTATION_TAG in exif:
                     exif[_ORIENTATION_TAG] = 1
                 exif_bytes = exif.tobytes()
+            header = _Header(pil.format or "PNG", pil.mode, pil.size, exif_bytes, pil.info.get("icc_profile"),
+                             orientation, int(getattr(pil, "n_frames", 1)))
             pil.load()  # raises on a truncated file, which OpenCV would half-decode silently
     except UnidentifiedImageError:
+        if data[:4] in (b"II*\x00", b"MM\x00*"):
+            return None
         raise ImageReadError(f"{source}: not an image file") from None
     except (OSError, SyntaxError, ValueError) as exc:
         raise ImageReadError(f"{source}: damaged image ({exc})") from None
-    return fmt, mode, exif_bytes, icc, orientation
+    finally:
+        PILImage.MAX_IMAGE_PIXELS = previous_limit
+    return header
 
 
-def read_image(path: str | Path) -> Image:
-    """Read PNG/JPEG/TIFF/BMP/WebP, 8 or 16 bit, gray/RGB/RGBA, upright per EXIF orientation."""
+def read_image(path: str | Path, max_megapixels: float = 0) -> Image:
+    """Read PNG/JPEG/TIFF/BMP/WebP/GIF, 8 or 16 bit or float, gray/RGB/RGBA, upright per EXIF orientation.
+    Images above ``max_megapixels`` (0: no limit) are refused from their header, before decoding."""
     path = Path(path)
     try:
         data = path.read_bytes()
@@ -120,46 +169,112 @@ def read_image(path: str | Path) -> Image:
         raise ImageReadError(f"{path}: cannot read ({exc.strerror or exc})") from None
     if not data:
         raise ImageReadError(f"{path}: empty file (0 bytes)")
-    return decode_image(data, str(path))
+    return decode_image(data, str(path), max_megapixels)
 
 
-def decode_image(data: bytes, source: str = "<bytes>") -> Image:
+def _webp_is_lossless(data: bytes) -> bool:
+    """True if the (first) image of a WebP file is VP8L, WebP's lossless coding."""
+    offset = 12
+    while offset + 8 <= len(data):
+        fourcc, size = data[offset:offset + 4], struct.unpack("<I", data[offset + 4:offset + 8])[0]
+        if fourcc == b"VP8L":
+            return True
+        if fourcc == b"VP8 ":
+            return False
+        if fourcc == b"ANMF":  # an animation frame: its image chunks follow a 16-byte frame header
+            offset += 8 + 16
+            continue
+        offset += 8 + size + (size & 1)
+    return False
+
+
+def _float_pixels(raw: np.ndarray, source: str) -> tuple[np.ndarray, tuple[float, float] | None, list[str]]:
+    """Float samples -> 0..1 pixels; other ranges are scaled by the image's own min..max (undone on output)."""
+    pixels = raw.astype(np.float32, copy=False)
+    if not np.isfinite(pixels).all():
+        raise ImageReadError(f"{source}: float image with NaN or infinite values: cannot be restored")
+    low, high = float(pixels.min()), float(pixels.max())
+    if low >= 0 and high <= 1:
+        return pixels, None, []
+    span = high - low or 1.0
+    pixels = (pixels - low) / span
+    return pixels, (low, high), [f"float values {low:g}..{high:g} scaled to 0..1 for the model and back on output"]
+
+
+def _split_channels(raw: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
+    """OpenCV's [H, W] / BGR / BGRA / gray+alpha samples -> RGB-or-gray [H, W, C] and alpha [H, W]."""
+    if raw.ndim == 2:
+        return raw[:, :, None], None
+    channels = raw.shape[2]
+    if channels == 4:
+        return cv2.cvtColor(raw, cv2.COLOR_BGRA2RGB), np.ascontiguousarray(raw[:, :, 3])
+    if channels == 3:
+        return cv2.cvtColor(raw, cv2.COLOR_BGR2RGB), None
+    if channels == 2:  # gray + alpha
+        return np.ascontiguousarray(raw[:, :, :1]), np.ascontiguousarray(raw[:, :, 1])
+    return np.ascontiguousarray(raw[:, :, :1]), None
+
+
+def _to_unit_float(samples: np.ndarray, source: str) -> tuple[np.ndarray, int, tuple[float, float] | None, list[str]]:
+    """Integer or float samples -> float32 0..1 (one float copy, scaled in place), bit depth, float range, notes."""
+    if samples.dtype == np.uint8:
+        pixels = samples.astype(np.float32)
+        pixels *= 1 / 255
+        return pixels, 8, None, []
+    if samples.dtype == np.uint16:
+        pixels = samples.astype(np.float32)
+        pixels *= 1 / 65535
+        return pixels, 16, None, []
+    if samples.dtype.kind == "f":
+        pixels, value_range, notes = _float_pixels(samples, source)
+        return pixels, 32, value_range, notes
+    raise ImageReadError(f"{source}: {samples.dtype} samples are not supported (8/16-bit integers or float)")
+
+
+def decode_image(data: bytes, source: str = "<bytes>", max_megapixels: float = 0) -> Image:
     """Decode an encoded image held in memory; see :func:`read_image`."""
-    fmt, mode, exif, icc, orientation = _metadata(data, source)
+    header = _header(data, source, max_megapixels)
     raw = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_UNCHANGED)
     if raw is None:
-        raise ImageReadError(f"{source}: OpenCV cannot decode this {fmt} file")
-    if raw.dtype == np.uint8:
-        bit_depth, pixels = 8, raw.astype(np.float32) / 255.0
-    elif raw.dtype == np.uint16:
-        bit_depth, pixels = 16, raw.astype(np.float32) / 65535.0
-    else:
-        bit_depth, pixels = 16, np.clip(raw.astype(np.float32), 0, 1)
-    if pixels.ndim == 2:
-        pixels = pixels[:, :, None]
-    alpha = None
-    if pixels.shape[2] == 4:
-        alpha = pixels[:, :, 3].copy()
-        pixels = pixels[:, :, 2::-1]
-    elif pixels.shape[2] == 3:
-        pixels = pixels[:, :, ::-1]
-    elif pixels.shape[2] == 2:  # gray + alpha
-        alpha = pixels[:, :, 1].copy()
-        pixels = pixels[:, :, :1]
-    if pixels.shape[2] == 3 and mode in _GRAY_MODES:
-        pixels = pixels[:, :, :1]
+        raise ImageReadError(f"{source}: OpenCV cannot decode this {header.fmt if header else 'TIFF'} file")
+    if header is None:
+        header = _Header("TIFF", "RGB", (raw.shape[1], raw.shape[0]), None, None, 1, 1)
+        if max_megapixels and raw.shape[0] * raw.shape[1] > max_megapixels * 1e6:
+            raise ImageReadError(f"{source}: {raw.shape[1]}x{raw.shape[0]} is above --max-megapixels {max_megapixels:g}")
+    notes = [f"{header.frames} frames/pages: only the first was restored and written"] if header.frames > 1 else []
+    color, alpha_samples = _split_channels(raw)  # still integer samples: channel moves cost 1 byte a sample
+    del raw
+    if color.shape[2] == 3 and header.mode in _GRAY_MODES:
+        color = np.ascontiguousarray(color[:, :, :1])
+    pixels, bit_depth, value_range, range_notes = _to_unit_float(color, source)
+    del color
+    alpha = None if alpha_samples is None else _to_unit_float(alpha_samples, source)[0]
+    notes += range_notes
+    if header.fmt == "GIF" and alpha is not None and alpha.min() == 1:
+        alpha = None  # OpenCV gives GIFs an alpha plane even when no colour is transparent
+    orientation = 1 if header.fmt == "TIFF" else header.orientation  # OpenCV has oriented a TIFF already
     pixels = _orient(np.ascontiguousarray(pixels, dtype=np.float32), orientation)
     if alpha is not None:
         alpha = _orient(alpha, orientation)
-    return Image(pixels=pixels, alpha=alpha, bit_depth=bit_depth, exif=exif, icc=icc, fmt=fmt)
+    lossless = header.fmt not in _LOSSY_FORMATS and not (header.fmt == "WEBP" and not _webp_is_lossless(data))
+    fmt = "PNG" if header.fmt == "GIF" else header.fmt
+    return Image(pixels=pixels, alpha=alpha, bit_depth=bit_depth, exif=header.exif, icc=header.icc, fmt=fmt,
+                 value_range=value_range, lossless=lossless, notes=tuple(notes))
+
+
+_QUANTIZE_SAMPLES = 1 << 22  # samples converted at a time: a 16 MB float temporary, whatever the image size
 
 
 def _quantize(values: np.ndarray, bit_depth: int) -> np.ndarray:
+    """0..1 floats -> 8/16-bit samples, a band of rows at a time so no full-size float copy is made."""
     top = 65535 if bit_depth == 16 else 255
-    dtype = np.uint16 if bit_depth == 16 else np.uint8
-    scaled = np.clip(values, 0, 1)  # the one full-size temporary: the rest happens in place
-    scaled *= top
-    return np.rint(scaled, out=scaled).astype(dtype)
+    out = np.empty(values.shape, np.uint16 if bit_depth == 16 else np.uint8)
+    rows = max(1, _QUANTIZE_SAMPLES // max(1, values[0].size))
+    for start in range(0, values.shape[0], rows):
+        band = np.clip(values[start:start + rows], 0, 1)
+        band *= top
+        out[start:start + rows] = np.rint(band, out=band)
+    return out
 
 
 def _png_chunk(kind: bytes, body: bytes) -> bytes:
@@ -182,6 +297,12 @@ def encode_image(image: Image, fmt: str | None = None, quality: int = 95) -> tup
     fmt = (fmt or image.fmt).upper()
     notes: list[str] = []
     bit_depth = image.bit_depth
+    if bit_depth == 32 and fmt == "TIFF":
+        return _float_tiff(image), notes
+    if bit_depth == 32:
+        bit_depth = 16 if fmt in SIXTEEN_BIT_FORMATS else 8
+        scaled = "" if image.value_range is None else f" of the 0..1 scaled values (range {image.value_range[0]:g}..{image.value_range[1]:g})"
+        notes.append(f"{fmt} cannot hold float pixels: written as {bit_depth}-bit{scaled}")
     if bit_depth == 16 and fmt not in SIXTEEN_BIT_FORMATS:
         notes.append(f"{fmt} cannot hold 16-bit pixels: written as 8-bit")
         bit_depth = 8
@@ -190,10 +311,11 @@ def encode_image(image: Image, fmt: str | None = None, quality: int = 95) -> tup
         notes.append(f"{fmt} cannot hold an alpha channel: alpha dropped")
         alpha = None
     pixels = _quantize(image.pixels, bit_depth)
-    planes = [pixels[:, :, c] for c in range(pixels.shape[2])]
     if alpha is not None:
-        planes.append(_quantize(alpha, bit_depth))
-    stacked = np.stack(planes, axis=2) if len(planes) > 1 else planes[0]
+        stacked = np.dstack([pixels, _quantize(alpha, bit_depth)])
+    else:
+        stacked = pixels if pixels.shape[2] > 1 else pixels[:, :, 0]
+    del pixels
 
     if bit_depth == 16:
         bgr = stacked
@@ -221,8 +343,10 @@ def encode_image(image: Image, fmt: str | None = None, quality: int = 95) -> tup
     else:
         pil = PILImage.fromarray(stacked, "RGBA" if stacked.shape[2] == 4 else "RGB")
     options: dict = {}
-    if fmt in {"JPEG", "WEBP"}:
+    if fmt == "JPEG" or (fmt == "WEBP" and not image.lossless):
         options["quality"] = quality
+    if fmt == "WEBP" and image.lossless:
+        options["lossless"] = True  # a lossless source stays lossless
     if fmt == "JPEG":
         options["subsampling"] = 0
     if fmt != "BMP":
@@ -238,6 +362,21 @@ def encode_image(image: Image, fmt: str | None = None, quality: int = 95) -> tup
     except (OSError, ValueError) as exc:
         raise ImageWriteError(f"cannot encode {fmt}: {exc}") from None
     return out.getvalue(), notes
+
+
+def _float_tiff(image: Image) -> bytes:
+    """A float32 TIFF (gray, RGB or RGBA) in the input's own value range."""
+    pixels = image.pixels
+    if image.value_range is not None:
+        low, high = image.value_range
+        pixels = pixels * np.float32((high - low) or 1.0) + np.float32(low)
+    planes = pixels[:, :, ::-1] if pixels.shape[2] == 3 else pixels[:, :, 0]
+    if image.alpha is not None and pixels.shape[2] == 3:
+        planes = np.dstack([planes, image.alpha])
+    ok, buf = cv2.imencode(".tif", np.ascontiguousarray(planes, dtype=np.float32))
+    if not ok:
+        raise ImageWriteError("OpenCV could not encode a float TIFF")
+    return buf.tobytes()
 
 
 def write_image(path: str | Path, image: Image, fmt: str | None = None) -> list[str]:

@@ -14,8 +14,6 @@ import dataclasses
 import json
 import math
 import shlex
-import signal
-import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -32,6 +30,7 @@ from imgrestore.degradations.noise import GaussianNoise
 from imgrestore.devices import resolve_device
 from imgrestore.errors import UsageError, WeightsMismatchError
 from imgrestore.restorer import Restorer, check_fits
+from imgrestore.signals import exit_on_signals
 from imgrestore.training import distributed
 from imgrestore.training.data import load_dataset
 from imgrestore.training.logs import append_jsonl, write_csv, write_curve
@@ -300,56 +299,46 @@ class Run:
         return out
 
 
-def _stop_on_sigterm():
-    """Make SIGTERM (a batch scheduler or `kill` stopping the job) end training like Ctrl-C: with a
-    checkpoint that --resume continues from. Returns the handler to restore, or None off the main thread."""
-    if threading.current_thread() is not threading.main_thread():
-        return None
-
-    def interrupt(signum, frame):
-        raise KeyboardInterrupt
-
-    return signal.signal(signal.SIGTERM, interrupt)
-
-
 def fit(config: TrainConfig, resume: bool = False, progress: Callable[[dict[str, Any]], None] | None = None) -> Path:
     """Train per ``config`` (on one process, or several under torchrun); returns the exported weights path."""
     run = Run(config, resume)
     main = run.context.is_main
-    previous_handler = _stop_on_sigterm()
     started = time.monotonic() - run.state.seconds
-    window: list[dict[str, float]] = []
     try:
-        while run.state.step < config.steps:
-            window.append(run.step())
-            run.state.seconds = time.monotonic() - started
-            step, last = run.state.step, run.state.step == config.steps
-            if not main:
-                continue
-            record: dict[str, Any] = {}
-            if step % 50 == 0 or last:
-                means = {key: float(np.mean([w[key] for w in window if key in w])) for key in window[-1]}
-                record = {"step": step, **means, "lr": lr_at(step - 1, config), "minutes": round(run.state.seconds / 60, 2)}
-                window = []
-            if run.val is not None and (step % config.val_every == 0 or last):
-                record = {"step": step, **record, **run.validate_and_keep_best()}
-            if record:
-                run.log(record)
-                if progress:
-                    progress(record)
-            if step % config.checkpoint_every == 0:
-                run.save_checkpoint()
+        with exit_on_signals():  # SIGTERM (a scheduler, `kill`) ends training like Ctrl-C: checkpoint, then stop
+            _train_steps(run, config, main, started, progress)
     except KeyboardInterrupt:
         run.save_checkpoint()
         raise
-    finally:
-        if previous_handler is not None:
-            signal.signal(signal.SIGTERM, previous_handler)
     run.save_checkpoint()
     out = run.export() if main else Path(config.out)
     distributed.barrier(run.context)
     distributed.teardown(run.context)
     return out
+
+
+def _train_steps(run: Run, config: TrainConfig, main: bool, started: float,
+                 progress: Callable[[dict[str, Any]], None] | None) -> None:
+    window: list[dict[str, float]] = []
+    while run.state.step < config.steps:
+        window.append(run.step())
+        run.state.seconds = time.monotonic() - started
+        step, last = run.state.step, run.state.step == config.steps
+        if not main:
+            continue
+        record: dict[str, Any] = {}
+        if step % 50 == 0 or last:
+            means = {key: float(np.mean([w[key] for w in window if key in w])) for key in window[-1]}
+            record = {"step": step, **means, "lr": lr_at(step - 1, config), "minutes": round(run.state.seconds / 60, 2)}
+            window = []
+        if run.val is not None and (step % config.val_every == 0 or last):
+            record = {"step": step, **record, **run.validate_and_keep_best()}
+        if record:
+            run.log(record)
+            if progress:
+                progress(record)
+        if step % config.checkpoint_every == 0:
+            run.save_checkpoint()
 
 
 def _config_value(value: Any) -> str:

@@ -16,7 +16,8 @@ import torch
 from safetensors import SafetensorError, safe_open
 from safetensors.torch import save_file
 
-from imgrestore.errors import WeightsError
+from imgrestore import typed_json
+from imgrestore.errors import ConfigTypeError, WeightsError
 
 SCHEMA_VERSION = 1
 METADATA_KEY = "imgrestore"
@@ -45,11 +46,9 @@ class WeightsMeta:
     @classmethod
     def from_json(cls, text: str) -> WeightsMeta:
         data = json.loads(text)
-        known = {f.name for f in dataclasses.fields(cls)}
-        data = {k: v for k, v in data.items() if k in known}
-        if data.get("noise_range") is not None:
-            data["noise_range"] = tuple(data["noise_range"])
-        return cls(**data)
+        if not isinstance(data, dict):
+            raise ConfigTypeError(f"expected a JSON object, got {data!r}")
+        return typed_json.build(cls, data, "metadata")
 
 
 def headline(meta: WeightsMeta) -> str:
@@ -96,7 +95,7 @@ def read_meta(path: str | Path) -> WeightsMeta:
         )
     try:
         return WeightsMeta.from_json(text)
-    except (json.JSONDecodeError, TypeError) as exc:
+    except (json.JSONDecodeError, ConfigTypeError) as exc:
         raise WeightsError(f"{path}: unreadable imgrestore metadata ({exc})") from None
 
 
