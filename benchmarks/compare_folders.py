@@ -12,9 +12,9 @@ from pathlib import Path
 
 import numpy as np
 
-from imgrestore.evaluation.metrics import psnr, ssim
 from imgrestore.io.discover import find_images
 from imgrestore.io.image import read_image
+from imgrestore.metrics import psnr, ssim
 
 
 def compare(reference: Path, candidate: Path) -> tuple[float, float, int]:

@@ -18,9 +18,9 @@ import cv2
 import numpy as np
 
 import imgrestore
-from imgrestore.evaluation.metrics import psnr, ssim
+from imgrestore.io.channels import to_channels
 from imgrestore.io.image import read_image
-from imgrestore.training.data import to_channels
+from imgrestore.metrics import psnr, ssim
 
 SIGMAS = (15, 25, 50)
 NLM_H = {15: [8, 10, 12, 14, 16], 25: [14, 17, 20, 23, 26], 50: [30, 35, 40, 45, 50, 55]}

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
+from imgrestore.io.channels import to_channels
 from imgrestore.io.image import read_image
 from imgrestore.noise_level import (
     blind_sigma,
@@ -30,7 +31,6 @@ from imgrestore.pipeline import (
     noise_levels,
     restore_pixels,
 )
-from imgrestore.training.data import to_channels
 
 
 def _cell(values: list[float]) -> str:

@@ -20,7 +20,8 @@ from typing import Protocol
 from imgrestore.errors import ImgrestoreError
 from imgrestore.io.atomic import remove_stale_temps
 from imgrestore.io.discover import InputItem, Problem
-from imgrestore.io.image import DEFAULT_MAX_MEGAPIXELS, Image, read_image, write_image
+from imgrestore.io.image import Image, read_image, write_image
+from imgrestore.io.limits import DEFAULT_MAX_MEGAPIXELS
 from imgrestore.io.outputs import append_ledger, output_path
 from imgrestore.noise_level import blind_sigma
 from imgrestore.report import FAILED, INTERRUPTED, OK, PLANNED, SKIPPED, FileResult

@@ -18,31 +18,9 @@ from torch import nn
 
 from imgrestore.architectures import ArchSpec, SizeRequirements, Tiling, get_arch
 from imgrestore.devices import resolve_precision
-from imgrestore.errors import ConfigTypeError, UsageError, WeightsError, WeightsMismatchError
+from imgrestore.errors import ConfigTypeError, UsageError, WeightsError
+from imgrestore.weights.fit import check_fits
 from imgrestore.weights.format import WeightsMeta, read_meta, read_state_dict
-
-
-def check_fits(spec: ArchSpec, module: nn.Module, state_dict: dict[str, torch.Tensor], source: str) -> None:
-    """Raise one clear error if ``state_dict`` does not match the module's tensors exactly."""
-    expected = module.state_dict()
-    missing = sorted(set(expected) - set(state_dict))
-    unexpected = sorted(set(state_dict) - set(expected))
-    wrong = sorted(
-        k for k in set(expected) & set(state_dict) if tuple(expected[k].shape) != tuple(state_dict[k].shape)
-    )
-    if missing or unexpected or wrong:
-        parts = []
-        if missing:
-            parts.append(f"{len(missing)} missing (e.g. {missing[0]})")
-        if unexpected:
-            parts.append(f"{len(unexpected)} unexpected (e.g. {unexpected[0]})")
-        if wrong:
-            key = wrong[0]
-            parts.append(
-                f"{len(wrong)} of the wrong shape (e.g. {key}: file {tuple(state_dict[key].shape)}, "
-                f"'{spec.name}' expects {tuple(expected[key].shape)})"
-            )
-        raise WeightsMismatchError(f"{source}: tensors do not fit architecture '{spec.name}': " + "; ".join(parts))
 
 
 def sigma_tensor(noise_level: float | torch.Tensor | None, batch: int, device: torch.device) -> torch.Tensor:

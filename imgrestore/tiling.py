@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import torch
 
-from imgrestore.architectures.registry import SizeRequirements, Tiling
+from imgrestore.sizes import SizeRequirements, Tiling
 
 BatchFn = Callable[..., torch.Tensor]  # fn(tiles) or fn(tiles, levels)
 

@@ -12,8 +12,8 @@ import pytest
 
 import imgrestore
 from imgrestore.cli.app import main
-from imgrestore.evaluation.metrics import psnr
 from imgrestore.io.image import read_image
+from imgrestore.metrics import psnr
 from imgrestore.weights import catalog
 from imgrestore.weights.format import read_meta
 

@@ -223,3 +223,24 @@ def test_zoom_reduces_a_larger_window_to_the_crop():
     assert 0.35 < sum(w <= 32 for w in windows) / len(windows) < 0.65  # log-uniform: half the draws below x0.5
     with pytest.raises(ValueError, match="clean images only"):
         random_crops([columns], 1, 16, gen(1), partners=[columns], zoom=(0.5, 1.0))
+
+
+def test_drawn_noise_level_adds_sigmas_in_quadrature():
+    """The sigma a noise-level model is trained with (and `eval --sigma true` hands each method)."""
+    import torch
+
+    from imgrestore.degradations import drawn_noise_level, parse_chain
+
+    image = torch.full((3, 1, 8, 8), 0.5)
+    single = parse_chain("gaussian:sigma=25")
+    assert torch.allclose(drawn_noise_level(single, single(image, torch.Generator().manual_seed(0))),
+                          torch.full((3,), 25.0))
+    double = parse_chain("gaussian:sigma=15+gaussian:sigma=20")
+    assert torch.allclose(drawn_noise_level(double, double(image, torch.Generator().manual_seed(0))),
+                          torch.full((3,), 25.0))  # sqrt(15^2 + 20^2), not 15 + 20 nor sqrt(15 + 20)
+    drawn = parse_chain("gaussian:sigma=0..50")
+    outcome = drawn(image, torch.Generator().manual_seed(1))
+    levels = drawn_noise_level(drawn, outcome)
+    assert torch.allclose(levels, outcome.params[0]["sigma"].float()) and len(set(levels.tolist())) == 3
+    assert torch.equal(drawn_noise_level(parse_chain("none"), parse_chain("none")(image, torch.Generator())),
+                       torch.zeros(3))

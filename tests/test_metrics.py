@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from imgrestore.evaluation.metrics import mse, psnr, ssim
+from imgrestore.metrics import mse, psnr, ssim
 
 skimage_metrics = pytest.importorskip("skimage.metrics", reason="scikit-image (the metrics extra) not installed")
 

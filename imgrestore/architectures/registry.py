@@ -8,7 +8,6 @@ the loaders and the tests read these declarations; nothing is special-cased by n
 from __future__ import annotations
 
 import dataclasses
-import enum
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -18,32 +17,9 @@ from torch import nn
 
 from imgrestore import typed_json
 from imgrestore.errors import ConfigTypeError, UnknownArchitectureError
+from imgrestore.sizes import SizeRequirements, Tiling
 
-
-class Tiling(enum.Enum):
-    """How the tiling engine may feed a model."""
-
-    TILED = "tiled"  # any crop works: split large images into overlapping tiles
-    WHOLE_IMAGE = "whole_image"  # needs global context: always run on the whole image
-    FIXED_SIZE = "fixed_size"  # accepts exactly one input size: resize in and out
-
-
-@dataclass(frozen=True)
-class SizeRequirements:
-    """Input sizes a model accepts; the Restorer pads (or resizes) to satisfy them."""
-
-    multiple_of: int = 1
-    minimum: int = 1
-    fixed: tuple[int, int] | None = None  # (height, width) for FIXED_SIZE models
-
-    def padded(self, height: int, width: int) -> tuple[int, int]:
-        """Smallest accepted size that contains ``height`` x ``width``."""
-        if self.fixed is not None:
-            return self.fixed
-        def up(n: int) -> int:
-            n = max(n, self.minimum)
-            return -(-n // self.multiple_of) * self.multiple_of
-        return up(height), up(width)
+__all__ = ["ArchSpec", "SizeRequirements", "Tiling", "get_arch", "list_archs", "register"]
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,7 @@ from imgrestore.cli.options import (
     SuffixOpt,
 )
 from imgrestore.errors import UsageError
-from imgrestore.io.image import DEFAULT_MAX_MEGAPIXELS
+from imgrestore.io.limits import DEFAULT_MAX_MEGAPIXELS
 
 MANIFEST = "manifest.json"
 

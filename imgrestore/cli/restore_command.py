@@ -27,7 +27,7 @@ from imgrestore.cli.options import (
     TileOpt,
 )
 from imgrestore.errors import UsageError
-from imgrestore.io.image import DEFAULT_MAX_MEGAPIXELS
+from imgrestore.io.limits import DEFAULT_MAX_MEGAPIXELS
 
 
 def parse_sigma(text: str) -> float | None:

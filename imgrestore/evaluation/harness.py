@@ -22,10 +22,10 @@ from imgrestore.degradations import Chain, drawn_noise_level, quantize
 from imgrestore.degradations.job import CorruptJob
 from imgrestore.errors import UsageError
 from imgrestore.evaluation.baselines import Method
-from imgrestore.evaluation.metrics import mse, psnr, ssim, ssim_available
 from imgrestore.io.atomic import atomic_write_bytes
 from imgrestore.io.discover import InputItem
 from imgrestore.io.image import read_image
+from imgrestore.metrics import mse, psnr, ssim, ssim_available
 from imgrestore.pipeline import ModelChoice, RestoreOptions, restore_pixels
 
 
@@ -95,7 +95,7 @@ def degrade_sample(job: CorruptJob, name: str, clean: np.ndarray, bit_depth: int
 def make_samples(items: list[InputItem], chain: Chain, seed: int, channels: str = "any") -> list[Sample]:
     """Clean image files and their degraded copies, identical to `imgrestore corrupt` output pixels.
     ``channels``: "any" as read, "gray" converted to BT.601 luma first, "colour" colour images only."""
-    from imgrestore.training.data import to_channels
+    from imgrestore.io.channels import to_channels
 
     job = CorruptJob(chain=chain, seed=seed)
     samples = []

@@ -37,7 +37,6 @@ EXTENSIONS = {
 }
 FORMAT_EXTENSION = {"PNG": ".png", "JPEG": ".jpg", "TIFF": ".tif", "BMP": ".bmp", "WEBP": ".webp"}
 WRITTEN_AS = {".gif": ".png"}  # input extensions whose outputs take another format
-DEFAULT_MAX_MEGAPIXELS = 100.0  # a 100 MP photo restores in about 2.5 GB: fits a 2-core 8 GB laptop
 _LOSSY_FORMATS = {"JPEG"}
 SIXTEEN_BIT_FORMATS = {"PNG", "TIFF"}
 ALPHA_FORMATS = {"PNG", "TIFF", "WEBP"}

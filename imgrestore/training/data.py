@@ -17,19 +17,9 @@ import numpy as np
 import torch
 
 from imgrestore.errors import ImageReadError, UsageError
+from imgrestore.io.channels import to_channels
 from imgrestore.io.discover import find_images
 from imgrestore.io.image import read_image
-
-_LUMA = np.array([0.299, 0.587, 0.114], dtype=np.float32)
-
-
-def to_channels(pixels: np.ndarray, channels: int) -> np.ndarray:
-    """Convert [H, W, C] pixels to 1 (BT.601 luma) or 3 (replicated gray) channels."""
-    if pixels.shape[2] == channels:
-        return pixels
-    if channels == 1:
-        return (pixels @ _LUMA)[:, :, None].astype(np.float32)
-    return np.repeat(pixels, 3, axis=2)
 
 
 def load_folder(folder: Path, channels: int, min_size: int = 0) -> list[torch.Tensor]:

@@ -29,12 +29,13 @@ from imgrestore.degradations import Chain, Choice, parse_degradation, seed_for
 from imgrestore.degradations.noise import GaussianNoise
 from imgrestore.devices import resolve_device
 from imgrestore.errors import UsageError, WeightsMismatchError
-from imgrestore.restorer import Restorer, check_fits
+from imgrestore.restorer import Restorer
 from imgrestore.signals import exit_on_signals
 from imgrestore.training import distributed
 from imgrestore.training.data import load_dataset
 from imgrestore.training.logs import append_jsonl, write_csv, write_curve
 from imgrestore.training.objectives import make_objective
+from imgrestore.weights.fit import check_fits
 from imgrestore.weights.format import WeightsMeta, read_meta, read_state_dict, save
 
 

@@ -9,7 +9,7 @@ from torch import nn
 from imgrestore.degradations import Chain, Choice, drawn_noise_level, parse_degradation, quantize, seed_for
 from imgrestore.degradations.noise import GaussianNoise
 from imgrestore.errors import UsageError
-from imgrestore.evaluation.metrics import psnr
+from imgrestore.metrics import psnr
 from imgrestore.noise_level import blind_sigma
 from imgrestore.restorer import Restorer
 from imgrestore.tiling import restore_images

@@ -16,7 +16,7 @@ import torch
 
 from imgrestore.architectures import get_arch
 from imgrestore.errors import WeightsError
-from imgrestore.restorer import check_fits
+from imgrestore.weights.fit import check_fits
 from imgrestore.weights.format import WeightsMeta, save
 
 _WRAPPER_KEYS = ("state_dict", "params_ema", "params", "model", "net", "generator")

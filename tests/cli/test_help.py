@@ -7,13 +7,24 @@ import sys
 
 import pytest
 
-from imgrestore.cli.app import main
+from imgrestore.cli.app import app, main
+from weights_tools.cli import app as wt_app
 from weights_tools.cli import main as wt_main
 
 from helpers import run
 
 
-@pytest.mark.parametrize("command", [[], ["denoise"], ["corrupt"], ["train"], ["eval"], ["models"]])
+def command_names(typer_app) -> list[list[str]]:
+    """The top level and every registered command, so a new command cannot go untested."""
+    return [[]] + [[info.name or info.callback.__name__] for info in typer_app.registered_commands]
+
+
+def test_every_command_is_registered():
+    assert {c[0] for c in command_names(app)[1:]} >= {"denoise", "inpaint", "upscale", "restore", "corrupt", "train",
+                                                      "eval", "models"}
+
+
+@pytest.mark.parametrize("command", command_names(app), ids=lambda c: " ".join(c) or "imgrestore")
 def test_imgrestore_help(capsys, command):
     code, out, _ = run(main, capsys, *command, "--help")
     assert code == 0
@@ -27,7 +38,7 @@ def test_denoise_help_names_the_important_flags(capsys):
         assert flag in out, flag
 
 
-@pytest.mark.parametrize("command", [[], ["inspect"], ["convert"], ["verify"]])
+@pytest.mark.parametrize("command", command_names(wt_app), ids=lambda c: " ".join(c) or "weights-tools")
 def test_weights_tools_help(capsys, command):
     code, out, _ = run(wt_main, capsys, *command, "--help")
     assert code == 0 and "Usage" in out

@@ -12,7 +12,7 @@ import numpy as np
 import torch
 
 from imgrestore.errors import UsageError
-from imgrestore.evaluation.metrics import psnr
+from imgrestore.metrics import psnr
 from imgrestore.training.losses import loss_fn
 from imgrestore.training.objectives.base import Batch, Objective
 
