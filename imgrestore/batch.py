@@ -11,7 +11,6 @@ marked ``interrupted`` and the run returns what it has, so the caller can still 
 from __future__ import annotations
 
 import time
-import warnings
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -98,13 +97,10 @@ def _process_and_write(group: list[Loaded], job: Job, plan: BatchPlan) -> None:
         if plan.record_outputs:  # before the rename: an interruption between the two never leaves it unlisted
             append_ledger(plan.out_dir, [Path(result.output)])
         try:
-            with warnings.catch_warnings(record=True) as caught:
-                warnings.simplefilter("always")
-                write_image(result.output, image)
+            result.notes += write_image(result.output, image)
         except Exception as exc:
             _fail(result, exc, loaded.started)
             continue
-        result.notes += [str(w.message) for w in caught]
         result.output_bytes = Path(result.output).stat().st_size
         result.status = OK
         result.seconds = round(time.monotonic() - loaded.started, 3)

@@ -7,16 +7,6 @@ from pathlib import Path
 import pytest
 from factories import smooth_image, write_png
 
-SHARED = Path(__file__).resolve().parents[1].parent / "shared"
-
-
-@pytest.fixture(scope="session")
-def shared_dir() -> Path:
-    """../shared beside the project; tests that need it skip with a reason when it is absent."""
-    if not (SHARED / "data").is_dir():
-        pytest.skip(f"{SHARED} is absent: reference data needed for this test")
-    return SHARED
-
 
 @pytest.fixture(scope="session")
 def train_folder(tmp_path_factory) -> Path:

@@ -11,7 +11,7 @@ import sys
 
 import typer
 
-from imgrestore.cli import corrupt, denoise, eval, inpaint, models, restore, train, upscale
+from imgrestore.cli import corrupt, denoise, evaluate, inpaint, models, restore, train, upscale
 from imgrestore.errors import ImgrestoreError
 from imgrestore.signals import Interrupted, Received, exit_on_signals
 
@@ -29,7 +29,7 @@ app.command("upscale")(upscale.upscale)
 app.command("restore")(restore.restore)
 app.command("corrupt")(corrupt.corrupt)
 app.command("train")(train.train)
-app.command("eval")(eval.evaluate)
+app.command("eval")(evaluate.evaluate)
 app.command("models")(models.models)
 
 

@@ -32,9 +32,14 @@ def atomic_path(target: Path) -> Iterator[Path]:
 
 
 def _default_mode() -> int:
-    """The mode ``open()`` would give a new file: 0666 less the process umask."""
-    mask = os.umask(0)
-    os.umask(mask)
+    """The mode ``open()`` would give a new file: 0666 less the process umask (read from /proc where it
+    can be: setting the umask to read it would briefly change it for every thread)."""
+    try:
+        status = Path("/proc/self/status").read_text()
+        mask = int(next(line.split()[1] for line in status.splitlines() if line.startswith("Umask:")), 8)
+    except (OSError, StopIteration, ValueError):
+        mask = os.umask(0)
+        os.umask(mask)
     return 0o666 & ~mask
 
 

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import io
 import struct
-import warnings
 import zlib
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -292,7 +291,7 @@ def _png_with_metadata(png: bytes, exif: bytes | None, icc: bytes | None) -> byt
 
 
 def encode_image(image: Image, fmt: str | None = None, quality: int = 95) -> tuple[bytes, list[str]]:
-    """Encode to bytes in ``fmt`` (default: the image's own); returns the bytes and any warnings."""
+    """Encode to bytes in ``fmt`` (default: the image's own); returns the bytes and notes on what the format could not hold."""
     fmt = (fmt or image.fmt).upper()
     notes: list[str] = []
     bit_depth = image.bit_depth
@@ -379,7 +378,8 @@ def _float_tiff(image: Image) -> bytes:
 
 
 def write_image(path: str | Path, image: Image, fmt: str | None = None) -> list[str]:
-    """Write ``image`` atomically (temp file + rename); returns notes such as dropped metadata."""
+    """Write ``image`` atomically (temp file + rename); returns notes such as dropped metadata, which the
+    folder engine puts in the report."""
     path = Path(path)
     data, notes = encode_image(image, fmt or format_for(path) or image.fmt)
     try:
@@ -387,6 +387,4 @@ def write_image(path: str | Path, image: Image, fmt: str | None = None) -> list[
             tmp.write_bytes(data)
     except OSError as exc:
         raise ImageWriteError(f"{path}: cannot write ({exc.strerror or exc})") from None
-    for note in notes:
-        warnings.warn(f"{path.name}: {note}", stacklevel=2)
     return notes

@@ -125,3 +125,13 @@ def test_report_seconds_are_wall_and_file_time(tmp_path, tiny_model, capsys):
                                                     abs=0.01)
 
 
+
+
+def test_what_the_output_format_cannot_hold_is_noted_in_the_report(tmp_path, tiny_model, capsys):
+    rgba = np.concatenate([smooth_image(12, 16, 3), np.full((12, 16, 1), 0.5, np.float32)], axis=2)
+    write_png(tmp_path / "in" / "a.png", rgba)
+    report = tmp_path / "r.json"
+    code, _, err = run(main, capsys, "denoise", str(tmp_path / "in"), "-o", str(tmp_path / "out"), "-m", str(tiny_model),
+                       "--format", "bmp", "--report", str(report), "-q")
+    assert code == 0, err
+    assert json.loads(report.read_text())["files"][0]["notes"] == ["BMP cannot hold an alpha channel: alpha dropped"]
