@@ -6,6 +6,7 @@ The folder engine, the Python API and evaluation all restore pixels through
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field, replace
 
 import cv2
@@ -108,13 +109,19 @@ def load_restorer(name_or_path: str, device: str = "auto", precision: str = "fp3
     return restorer
 
 
+@functools.cache
+def _bundled_photo_models(task: str) -> tuple[str, ...]:
+    """The bundled photo models for ``task`` (read once: a batch may refuse every one of its files)."""
+    return tuple(name for name in catalog.bundled_names()
+                 if (meta := read_meta(catalog.resolve(name))).domain == "photo" and meta.task == task)
+
+
 def check_domain(restorer: Restorer, pixels: np.ndarray) -> None:
     """Raise :class:`DomainMismatchError` (the file fails, the batch goes on) for a clear mismatch."""
     reason = domains.mismatch(restorer.meta.domain, pixels)
     if reason is None:
         return
-    photo_models = [name for name in catalog.bundled_names()
-                    if (meta := read_meta(catalog.resolve(name))).domain == "photo" and meta.task == restorer.meta.task]
+    photo_models = _bundled_photo_models(restorer.meta.task)
     advice = (f"for photographs use {' or '.join(photo_models)}" if photo_models
               else f"imgrestore has no photo model for {restorer.meta.task} yet")
     raise DomainMismatchError(f"{restorer.name}: {reason}; {advice} (--allow-domain-mismatch runs it anyway)")
