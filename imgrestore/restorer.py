@@ -35,7 +35,7 @@ def with_runtime_options(spec: ArchSpec, config: Any, options: dict[str, str], s
     """``config`` with the given runtime options (strings from the command line) parsed and applied."""
     if not options:
         return config
-    allowed = spec.extra.get("runtime_options", ())
+    allowed = spec.runtime_options
     changes = {}
     for key, text in options.items():
         if key not in allowed:

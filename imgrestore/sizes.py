@@ -13,8 +13,7 @@ class Tiling(enum.Enum):
     """How the tiling engine may feed a model."""
 
     TILED = "tiled"  # any crop works: split large images into overlapping tiles
-    WHOLE_IMAGE = "whole_image"  # needs global context: always run on the whole image
-    FIXED_SIZE = "fixed_size"  # accepts exactly one input size: resize in and out
+    FIXED_SIZE = "fixed_size"  # accepts exactly one input size (SizeRequirements.fixed): resize in and out
 
 
 @dataclass(frozen=True)

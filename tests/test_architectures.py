@@ -12,23 +12,13 @@ from imgrestore.errors import UnknownArchitectureError, WeightsMismatchError
 from imgrestore.restorer import Restorer
 from imgrestore.weights.format import WeightsMeta, save
 
-TINY = {
-    "dae": {"channels": 3, "filters": [4, 8], "latent_dim": None},
-    "cnn-lstm": {"channels": 1, "image_size": 12, "conv": [4, 8], "thought": 10, "hidden": 16, "layers": 2},
-    "cnn-cnn": {"channels": 1, "image_size": 12, "conv": [4, 8]},
-    "resunet": {"channels": 3, "widths": [4, 8, 16], "blocks": 1},
-    "ffdnet": {"channels": 3, "features": 8, "layers": 4},
-    "resgan": {"channels": 1, "image_size": 12, "width": 4, "blocks": 1, "classes": 2, "disc_width": 4},
-    "generative-encoder": {"image_size": 16, "z_dim": 4, "gen_width": 4, "enc_width": 4, "code": 8, "steps": 3,
-                           "restarts": 2},
-}
 SIGMA = 25.0  # given to noise-level models, ignored by the others
 
 
 @pytest.mark.parametrize("name", list_archs("restore"))
 def test_tiny_forward_and_size_requirements(name):
     spec = get_arch(name)
-    config = spec.make_config(TINY[name])
+    config = spec.make_config(spec.test_config)
     restorer = Restorer(spec, config, spec.build(config), WeightsMeta(arch=name, config={}))
     x = torch.rand(2, restorer.channels, 37, 29)  # deliberately not a multiple of anything
     y = restorer(x, SIGMA)
@@ -38,7 +28,7 @@ def test_tiny_forward_and_size_requirements(name):
 @pytest.mark.parametrize("name", list_archs("restore"))
 def test_safetensors_round_trip_gives_identical_output(name, tmp_path):
     spec = get_arch(name)
-    config = spec.make_config(TINY[name])
+    config = spec.make_config(spec.test_config)
     torch.manual_seed(0)
     module = spec.build(config)
     path = tmp_path / "w.safetensors"
@@ -47,6 +37,27 @@ def test_safetensors_round_trip_gives_identical_output(name, tmp_path):
     b = Restorer.from_file(path)
     x = torch.rand(1, a.channels, 32, 32)
     torch.testing.assert_close(a(x, SIGMA), b(x, SIGMA))
+
+
+@pytest.mark.parametrize("name", list_archs())
+def test_every_architecture_has_a_tiny_test_config_and_round_trips(name, tmp_path):
+    """All of them, classifiers and GAN generators included: the tensors come back exactly."""
+    from imgrestore.weights.fit import check_fits
+    from imgrestore.weights.format import read_state_dict
+
+    spec = get_arch(name)
+    assert spec.test_config, f"{name}: no test_config"
+    config = spec.make_config(spec.test_config)
+    module = spec.build(config)
+    path = tmp_path / "w.safetensors"
+    save(path, module.state_dict(), WeightsMeta(arch=name, config=dataclasses.asdict(config)))
+    back = read_state_dict(path)
+    fresh = spec.build(spec.make_config(spec.test_config))
+    check_fits(spec, fresh, back, str(path))
+    fresh.load_state_dict(back)
+    for key, tensor in module.state_dict().items():
+        torch.testing.assert_close(fresh.state_dict()[key], tensor, rtol=0, atol=0)
+    assert sum(p.numel() for p in module.parameters()) < 100_000  # tiny: the suite stays fast
 
 
 def test_dense_latent_dae_declares_its_fixed_size():
@@ -69,7 +80,7 @@ def test_unknown_architecture_lists_known_names():
 
 def test_mismatched_tensors_give_one_clear_error(tmp_path):
     spec = get_arch("dae")
-    small = spec.make_config(TINY["dae"])
+    small = spec.make_config(spec.test_config)
     big = dataclasses.replace(small, filters=(4, 16))
     path = tmp_path / "w.safetensors"
     save(path, spec.build(big).state_dict(), WeightsMeta(arch="dae", config=dataclasses.asdict(small)))
@@ -95,7 +106,7 @@ def test_cnn_lstm_decodes_row_by_row_from_its_own_previous_rows():
     """With the thought vector held fixed, output row t depends only on input rows 0..t: each step
     sees the corrupted row x_t and its own previous output, nothing from rows below."""
     spec = get_arch("cnn-lstm")
-    config = spec.make_config({**TINY["cnn-lstm"], "dropout": 0.0})
+    config = spec.make_config({**spec.test_config, "dropout": 0.0})
     torch.manual_seed(0)
     module = spec.build(config).eval()
     torch.nn.init.zeros_(module.encoder.fc.weight)  # v = tanh(bias): independent of the input
@@ -118,7 +129,7 @@ def test_digit_classifier_outputs_class_logits():
 
 def test_noise_level_model_demands_and_uses_the_level():
     spec = get_arch("resunet")
-    config = spec.make_config(TINY["resunet"])
+    config = spec.make_config(spec.test_config)
     torch.manual_seed(0)
     module = spec.build(config)
     torch.nn.init.normal_(module.tail.weight, std=0.1)  # an untrained model starts at the identity

@@ -50,11 +50,20 @@ def test_tiles_of_several_images_share_batches():
         torch.testing.assert_close(a, b)
 
 
-def test_whole_image_models_are_never_tiled():
+def test_fixed_size_models_are_never_tiled():
     seen = []
     restore_images([torch.rand(3, 300, 300)], lambda b: seen.append(tuple(b.shape)) or b, tile=64, overlap=8,
-                   tiling=Tiling.WHOLE_IMAGE)
+                   tiling=Tiling.FIXED_SIZE)
     assert seen == [(1, 3, 300, 300)]
+
+
+def test_a_fixed_size_declares_the_tiling_once():
+    from imgrestore.architectures import get_arch, list_archs
+
+    for name in list_archs():
+        spec = get_arch(name)
+        config = spec.config()
+        assert spec.tiling(config) is (Tiling.FIXED_SIZE if spec.size_req(config).fixed else Tiling.TILED), name
 
 
 def test_tile_rounded_to_the_model_multiple():

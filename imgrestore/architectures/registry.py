@@ -31,13 +31,23 @@ class ArchSpec:
     build: Callable[[Any], nn.Module]
     task: str
     description: str
-    size_req: Callable[[Any], SizeRequirements] = lambda config: SizeRequirements()
-    tiling: Callable[[Any], Tiling] = lambda config: Tiling.TILED
+    size_req: Callable[[Any], SizeRequirements] = lambda config: SizeRequirements()  # a fixed size: never tiled
     channels: Callable[[Any], int] = lambda config: config.channels
     dtypes: tuple[torch.dtype, ...] = (torch.float32, torch.bfloat16, torch.float16)
     uses_noise_level: Callable[[Any], bool] = lambda config: False  # takes a noise-level map input
     objective: str = "restore"  # "restore": image in, image out; "classify": image in, class logits out
-    extra: dict[str, Any] = field(default_factory=dict)
+    # optional hooks
+    trainer: str | None = None  # the training objective, when not the default for ``objective`` ("gan", ...)
+    discriminator: Callable[[Any], nn.Module] | None = None  # built from the config by adversarial trainers
+    adapt: Callable[[dict[str, torch.Tensor], Any, Any], dict[str, torch.Tensor]] | None = None  # state, from, to
+    parts: dict[str, tuple[str, Callable[[Any], Any]]] = field(default_factory=dict)  # sub-network -> (arch, config)
+    remap_keys: Callable[[dict[str, torch.Tensor]], dict[str, torch.Tensor]] | None = None  # foreign .pth keys
+    runtime_options: tuple[str, ...] = ()  # config fields `-m NAME:key=value` may change at run time
+    test_config: dict[str, Any] = field(default_factory=dict)  # a tiny config the tests build (timm's test_*)
+
+    def tiling(self, config: Any) -> Tiling:
+        """How the tiling engine may feed the model: a fixed input size is never tiled (one declaration)."""
+        return Tiling.FIXED_SIZE if self.size_req(config).fixed is not None else Tiling.TILED
 
     def make_config(self, values: dict[str, Any]) -> Any:
         """Build the typed config from metadata, each value checked against its field's type."""

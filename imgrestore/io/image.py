@@ -217,11 +217,11 @@ def _to_unit_float(samples: np.ndarray, source: str) -> tuple[np.ndarray, int, t
     """Integer or float samples -> float32 0..1 (one float copy, scaled in place), bit depth, float range, notes."""
     if samples.dtype == np.uint8:
         pixels = samples.astype(np.float32)
-        pixels *= 1 / 255
+        pixels /= 255  # in place; the same float32 values as `samples / 255.0`
         return pixels, 8, None, []
     if samples.dtype == np.uint16:
         pixels = samples.astype(np.float32)
-        pixels *= 1 / 65535
+        pixels /= 65535
         return pixels, 16, None, []
     if samples.dtype.kind == "f":
         pixels, value_range, notes = _float_pixels(samples, source)

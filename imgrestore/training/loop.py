@@ -153,7 +153,7 @@ class Run:
         self.checkpoint = self.run_dir / "last.pt"
         self.best_path = self.run_dir / "best.safetensors"
         # adversarial training keeps DCGAN's beta1 = 0.5: a long momentum makes the generator chase stale critics
-        betas = (0.5, 0.999) if self.spec.extra.get("trainer") in ("gan", "adversarial") else (0.9, 0.999)
+        betas = (0.5, 0.999) if self.spec.trainer in ("gan", "adversarial") else (0.9, 0.999)
         self.optimizer = torch.optim.Adam(self.module.parameters(), lr=config.lr, betas=betas,
                                           weight_decay=config.weight_decay)
         if resume:
@@ -184,12 +184,12 @@ class Run:
 
     def _load_init(self, path: str) -> None:
         """Start from an exported weights file of the same architecture and config, or of a config the
-        architecture can adapt from (``spec.extra["adapt"]``, e.g. a colour model to a gray one)."""
+        architecture can adapt from (``spec.adapt``, e.g. a colour model to a gray one)."""
         meta = read_meta(path)
         source_config = self.spec.make_config(meta.config) if meta.arch == self.config.arch else None
         state = read_state_dict(path)
-        if source_config is not None and source_config != self.arch_config and "adapt" in self.spec.extra:
-            state = self.spec.extra["adapt"](state, source_config, self.arch_config)
+        if source_config is not None and source_config != self.arch_config and self.spec.adapt is not None:
+            state = self.spec.adapt(state, source_config, self.arch_config)
         elif source_config != self.arch_config:
             raise UsageError(f"--init {path}: weights of {meta.arch} {meta.config}, not of this --arch/--config")
         check_fits(self.spec, self.module, state, path)
@@ -202,7 +202,7 @@ class Run:
 
     def _load_part(self, part: str, path: str) -> None:
         """Load a finished run of another architecture into the sub-network ``part`` (``--init-part``)."""
-        parts = self.spec.extra.get("parts", {})
+        parts = self.spec.parts
         if part not in parts:
             raise UsageError(f"--init-part {part}=...: --arch {self.config.arch} has no such part "
                              f"(parts: {', '.join(parts) or 'none'})")
@@ -365,7 +365,7 @@ def command_line(config: TrainConfig) -> str:
              "--steps", str(config.steps), "--lr", f"{config.lr:g}", "--weight-decay", f"{config.weight_decay:g}",
              "--loss", config.loss, "--seed", str(config.seed),
              *(["--pixel-weight", f"{config.pixel_weight:g}", "--adv-weight", f"{config.adv_weight:g}",
-                "--cls-weight", f"{config.cls_weight:g}"] if get_arch(config.arch).extra.get("trainer") == "adversarial"
+                "--cls-weight", f"{config.cls_weight:g}"] if get_arch(config.arch).trainer == "adversarial"
                else []),
              *(["--disc-lr", f"{config.disc_lr:g}"] if config.disc_lr else []),
              "--device", config.device, "--precision", config.precision, "--val-every", str(config.val_every), "--domain", config.domain]

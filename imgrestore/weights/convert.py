@@ -60,7 +60,7 @@ def convert(source: Path, target: Path, arch: str, config: dict[str, Any], meta_
     spec = get_arch(arch)
     arch_config = spec.make_config(config)
     state = strip_prefixes(load_pth(source))
-    remap = spec.extra.get("remap_keys")
+    remap = spec.remap_keys
     if remap is not None:
         state = remap(state)
     module = spec.build(arch_config)

@@ -1,26 +1,24 @@
 """Registers ``cnn-lstm`` (CNN encoder + row-by-row LSTM decoder) and its ``cnn-cnn`` baseline."""
 
 from imgrestore.architectures.cnn_lstm.model import CnnCnnConfig, CnnCnnRestorer, CnnLstmConfig, CnnLstmRestorer
-from imgrestore.architectures.registry import ArchSpec, SizeRequirements, Tiling, register
+from imgrestore.architectures.registry import ArchSpec, SizeRequirements, register
 
 
 def _fixed(config) -> SizeRequirements:
     return SizeRequirements(fixed=(config.image_size, config.image_size))
 
 
-def _fixed_tiling(config) -> Tiling:
-    return Tiling.FIXED_SIZE
-
-
 CNN_LSTM = register(ArchSpec(
     name="cnn-lstm", config=CnnLstmConfig, build=CnnLstmRestorer, task="inpaint",
     description="CNN encoder + 5-layer LSTM decoder writing rows, with direct attention to the corrupted row",
-    size_req=_fixed, tiling=_fixed_tiling,
+    size_req=_fixed,
+    test_config={"channels": 1, "image_size": 12, "conv": [4, 8], "thought": 10, "hidden": 16, "layers": 2},
 ))
 CNN_CNN = register(ArchSpec(
     name="cnn-cnn", config=CnnCnnConfig, build=CnnCnnRestorer, task="inpaint",
     description="Convolutional encoder (32, 64) + symmetric deconvolutional decoder (CNN-LSTM paper's baseline)",
-    size_req=_fixed, tiling=_fixed_tiling,
+    size_req=_fixed,
+    test_config={"channels": 1, "image_size": 12, "conv": [4, 8]},
 ))
 
 __all__ = ["CNN_CNN", "CNN_LSTM", "CnnCnnConfig", "CnnCnnRestorer", "CnnLstmConfig", "CnnLstmRestorer"]

@@ -1,7 +1,7 @@
 """Registers the ``dae`` architecture (convolutional denoising autoencoder)."""
 
 from imgrestore.architectures.dae.model import DAEConfig, DenoisingAutoencoder
-from imgrestore.architectures.registry import ArchSpec, SizeRequirements, Tiling, register
+from imgrestore.architectures.registry import ArchSpec, SizeRequirements, register
 
 
 def _size_req(config: DAEConfig) -> SizeRequirements:
@@ -9,10 +9,6 @@ def _size_req(config: DAEConfig) -> SizeRequirements:
         return SizeRequirements(fixed=(config.image_size, config.image_size))
     factor = config.stride ** len(config.filters)
     return SizeRequirements(multiple_of=factor, minimum=factor)
-
-
-def _tiling(config: DAEConfig) -> Tiling:
-    return Tiling.FIXED_SIZE if config.latent_dim is not None else Tiling.TILED
 
 
 SPEC = register(
@@ -23,7 +19,7 @@ SPEC = register(
         task="denoise",
         description="Convolutional denoising autoencoder (Conv3x3 32/64, LeakyReLU, BatchNorm, ConvTranspose decoder)",
         size_req=_size_req,
-        tiling=_tiling,
+        test_config={"channels": 3, "filters": [4, 8], "latent_dim": None},
     )
 )
 

@@ -2,7 +2,7 @@
 ``training.objectives.gan``; the generative encoder restores images through it."""
 
 from imgrestore.architectures.dcgan.model import DCGANConfig, DCGANDiscriminator, DCGANGenerator
-from imgrestore.architectures.registry import ArchSpec, SizeRequirements, Tiling, register
+from imgrestore.architectures.registry import ArchSpec, SizeRequirements, register
 
 SPEC = register(ArchSpec(
     name="dcgan",
@@ -11,9 +11,10 @@ SPEC = register(ArchSpec(
     task="generate",
     description="DCGAN generator (latent code -> image) with its discriminator; the generative encoder's G",
     size_req=lambda config: SizeRequirements(fixed=(config.image_size, config.image_size)),
-    tiling=lambda config: Tiling.FIXED_SIZE,
     objective="generate",
-    extra={"trainer": "gan", "discriminator": DCGANDiscriminator},
+    trainer="gan",
+    discriminator=DCGANDiscriminator,
+    test_config={"image_size": 16, "z_dim": 4, "width": 4, "disc_width": 4},
 ))
 
 __all__ = ["SPEC", "DCGANConfig", "DCGANDiscriminator", "DCGANGenerator"]

@@ -28,7 +28,8 @@ SPEC = register(ArchSpec(
     description="FFDNet (noise-level map, 2x2 sub-images, plain CNN); loads the official weights",
     size_req=lambda config: SizeRequirements(multiple_of=2, minimum=2),
     uses_noise_level=lambda config: True,
-    extra={"remap_keys": remap_official_keys},
+    remap_keys=remap_official_keys,
+    test_config={"channels": 3, "features": 8, "layers": 4},
 ))
 
 __all__ = ["SPEC", "FFDNet", "FFDNetConfig", "remap_official_keys"]

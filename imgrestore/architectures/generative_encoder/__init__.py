@@ -4,7 +4,7 @@
 import torch
 
 from imgrestore.architectures.generative_encoder.model import METHODS, GEConfig, GenerativeEncoder
-from imgrestore.architectures.registry import ArchSpec, SizeRequirements, Tiling, register
+from imgrestore.architectures.registry import ArchSpec, SizeRequirements, register
 
 SPEC = register(ArchSpec(
     name="generative-encoder",
@@ -14,10 +14,11 @@ SPEC = register(ArchSpec(
     description="Generative encoder: z* = argmin ||E(G(z)) - E(x)||^2 + lambda ||z||^2, x_hat = G(z*) "
                 "(also invertGAN and ConvAE via method=)",
     size_req=lambda config: SizeRequirements(fixed=(config.image_size, config.image_size)),
-    tiling=lambda config: Tiling.FIXED_SIZE,
     dtypes=(torch.float32,),  # the latent search runs in fp32
-    extra={"trainer": "encode", "runtime_options": ("method", "steps", "lam", "restarts", "solver_lr", "seed"),
-           "parts": {"generator": ("dcgan", lambda config: config.generator_config)}},
+    trainer="encode",
+    runtime_options=("method", "steps", "lam", "restarts", "solver_lr", "seed"),
+    parts={"generator": ("dcgan", lambda config: config.generator_config)},
+    test_config={"image_size": 16, "z_dim": 4, "gen_width": 4, "enc_width": 4, "code": 8, "steps": 3, "restarts": 2},
 ))
 
 __all__ = ["METHODS", "SPEC", "GEConfig", "GenerativeEncoder"]

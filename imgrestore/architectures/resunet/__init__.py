@@ -62,7 +62,8 @@ SPEC = register(ArchSpec(
     description="Noise-level-conditional U-Net with residual blocks (DRUNet family): imgrestore's photo denoiser",
     size_req=_size_req,
     uses_noise_level=lambda config: config.noise_map,
-    extra={"adapt": adapt},
+    adapt=adapt,
+    test_config={"channels": 3, "widths": [4, 8, 16], "blocks": 1},
 ))
 
 __all__ = ["SPEC", "ResUNet", "ResUNetConfig"]

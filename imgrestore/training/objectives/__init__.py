@@ -1,4 +1,4 @@
-"""Training objectives by name; an architecture trains with ``spec.extra["trainer"]`` if it names
+"""Training objectives by name; an architecture trains with ``spec.trainer`` if it names
 one, else with the objective of the same name as ``spec.objective``."""
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ OBJECTIVES: dict[str, type[Objective]] = {
 
 def make_objective(run) -> Objective:
     """The objective that trains ``run.spec``."""
-    name = run.spec.extra.get("trainer", run.spec.objective)
+    name = run.spec.trainer or run.spec.objective
     return OBJECTIVES[name](run)
 
 

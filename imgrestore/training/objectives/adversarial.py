@@ -40,7 +40,7 @@ class AdversarialObjective(Objective):
         self.optimizer: torch.optim.Optimizer | None = None
         if config.adv_weight > 0 or config.cls_weight > 0:
             torch.manual_seed(config.seed + 1)
-            self.discriminator = run.spec.extra["discriminator"](run.arch_config).to(run.context.device)
+            self.discriminator = run.spec.discriminator(run.arch_config).to(run.context.device)
             self.optimizer = torch.optim.Adam(self.discriminator.parameters(), lr=discriminator_lr(config, config.lr),
                                               betas=(0.5, 0.999))
         self.classes = run.arch_config.classes

@@ -1,7 +1,7 @@
 """Unconditional GAN training of an image generator (the generative encoder's G).
 
 Each step draws latent codes z ~ N(0, I) and a batch of real images; the generator minimises the
-non-saturating loss BCE(D(G(z)), 1), then the discriminator (``spec.extra["discriminator"]``, kept in
+non-saturating loss BCE(D(G(z)), 1), then the discriminator (``spec.discriminator``, kept in
 the checkpoint, not exported) steps on BCE(D(x), 0.9) + BCE(D(G(z)), 0) (one-sided label smoothing). A generator has no restoring
 metric to validate, so the export holds the last weights.
 """
@@ -27,7 +27,7 @@ class GanObjective(Objective):
     def __init__(self, run) -> None:
         super().__init__(run)
         torch.manual_seed(run.config.seed + 1)
-        self.discriminator = run.spec.extra["discriminator"](run.arch_config).to(run.context.device)
+        self.discriminator = run.spec.discriminator(run.arch_config).to(run.context.device)
         self.optimizer = torch.optim.Adam(self.discriminator.parameters(), lr=discriminator_lr(run.config, run.config.lr),
                                           betas=(0.5, 0.999))
         self.z_dim = run.arch_config.z_dim
