@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import signal
 import sys
+from typing import Annotated
 
 import typer
 
@@ -23,6 +24,24 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     rich_markup_mode="markdown",  # reflow docstring paragraphs instead of keeping their line breaks
 )
+
+
+def _show_version(value: bool) -> None:
+    if value:
+        from imgrestore import __version__  # the package is lazy: this loads no torch
+
+        typer.echo(f"imgrestore {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _options(
+    version: Annotated[bool, typer.Option("--version", callback=_show_version, is_eager=True,
+                                          help="Print the version and exit.")] = False,
+) -> None:
+    """Restore damaged images in bulk with pretrained neural restorers."""
+
+
 app.command("denoise")(denoise.denoise)
 app.command("inpaint")(inpaint.inpaint)
 app.command("upscale")(upscale.upscale)

@@ -47,3 +47,10 @@ def test_weights_tools_help(capsys, command):
 def test_python_dash_m_works():
     done = subprocess.run([sys.executable, "-m", "imgrestore", "--help"], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0 and "denoise" in done.stdout
+
+
+def test_version_prints_the_package_version(capsys):
+    from imgrestore import __version__
+
+    code, out, _ = run(main, capsys, "--version")
+    assert code == 0 and out.strip() == f"imgrestore {__version__}"
