@@ -73,9 +73,8 @@ def run_with_progress(title: str, items, plan, job, *, quiet: bool, report: Path
                       command: dict[str, Any], after: Callable[[list], None] | None = None) -> list:
     """Run the folder engine with a progress display, write the report and print the summary line.
 
-    ``after(results)`` runs before the report. After SIGINT/SIGTERM it, the report (unfinished files
-    marked) and the summary are still written, then
-    the interruption goes on to the CLI, which exits 130/143."""
+    ``after(results)`` runs before the report. After SIGINT/SIGTERM, ``after``, the report (unfinished
+    files marked) and the summary still happen, then InterruptedRun makes the CLI exit 130/143."""
     from imgrestore.batch import run
     from imgrestore.report import FAILED, INTERRUPTED, OK, PLANNED, SKIPPED, summary, write_report
 

@@ -18,6 +18,7 @@ from imgrestore.errors import UsageError
 from imgrestore.io.image import EXTENSIONS
 
 _GLOB_CHARS = set("*?[")
+FOLDER = "a folder"  # what classify() says of a folder: walked, not an input file
 
 
 @dataclass(frozen=True)
@@ -77,7 +78,7 @@ def classify(path: Path) -> str | None:
     if stat.S_ISREG(mode):
         return None
     if stat.S_ISDIR(mode):
-        return "a folder"
+        return FOLDER
     return _kind(mode)
 
 
@@ -107,7 +108,7 @@ def _walk(root: Path, recursive: bool, exclude: set[Path], found: Discovery) -> 
             if name.startswith("."):
                 continue  # hidden files, including this tool's own temp files
             reason = classify(path)
-            if reason == "a folder":
+            if reason == FOLDER:
                 if recursive and path.resolve() not in exclude:
                     subfolders.append(path)
             elif reason is None:
@@ -149,11 +150,11 @@ def discover(inputs: list[str], recursive: bool = False, exclude: set[Path] | No
                 reason = classify(match)
                 if reason is None and _is_image_name(match):
                     found.items.append(InputItem(match, match.relative_to(root)))
-                elif reason not in (None, "a folder") and _is_image_name(match):
+                elif reason not in (None, FOLDER) and _is_image_name(match):
                     found.problems.append(Problem(match, reason))
         elif not os.path.lexists(raw):
             raise UsageError(f"{raw}: no such file or folder")
-        elif (reason := classify(path)) == "a folder":
+        elif (reason := classify(path)) == FOLDER:
             found.roots.append(path)
             _walk(path, recursive, exclude, found)
         elif reason is None:

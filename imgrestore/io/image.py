@@ -113,11 +113,16 @@ class _Header:
 
     fmt: str
     mode: str
-    size: tuple[int, int]  # width, height as stored
     exif: bytes | None  # orientation reset to 1
     icc: bytes | None
     orientation: int
     frames: int
+
+
+def _check_size(width: int, height: int, max_megapixels: float, source: str) -> None:
+    if max_megapixels and width * height > max_megapixels * 1e6:
+        raise ImageReadError(f"{source}: {width}x{height} is {width * height / 1e6:.1f} megapixels, above "
+                             f"--max-megapixels {max_megapixels:g} (raise it, or 0 for no limit)")
 
 
 def _header(data: bytes, source: str, max_megapixels: float) -> _Header | None:
@@ -128,11 +133,7 @@ def _header(data: bytes, source: str, max_megapixels: float) -> _Header | None:
     PILImage.MAX_IMAGE_PIXELS = None  # our own limit, checked below, replaces Pillow's bomb check
     try:
         with PILImage.open(io.BytesIO(data)) as pil:
-            width, height = pil.size
-            if max_megapixels and width * height > max_megapixels * 1e6:
-                raise ImageReadError(
-                    f"{source}: {width}x{height} is {width * height / 1e6:.1f} megapixels, above --max-megapixels "
-                    f"{max_megapixels:g} (raise it, or 0 for no limit)")
+            _check_size(*pil.size, max_megapixels, source)
             exif = pil.getexif()
             orientation = int(exif.get(_ORIENTATION_TAG, 1) or 1)
             exif_bytes = None
@@ -143,7 +144,7 @@ def _header(data: bytes, source: str, max_megapixels: float) -> _Header | None:
                 if _ORIENTATION_TAG in exif:
                     exif[_ORIENTATION_TAG] = 1
                 exif_bytes = exif.tobytes()
-            header = _Header(pil.format or "PNG", pil.mode, pil.size, exif_bytes, pil.info.get("icc_profile"),
+            header = _Header(pil.format or "PNG", pil.mode, exif_bytes, pil.info.get("icc_profile"),
                              orientation, int(getattr(pil, "n_frames", 1)))
             pil.load()  # raises on a truncated file, which OpenCV would half-decode silently
     except UnidentifiedImageError:
@@ -236,9 +237,8 @@ def decode_image(data: bytes, source: str = "<bytes>", max_megapixels: float = 0
     if raw is None:
         raise ImageReadError(f"{source}: OpenCV cannot decode this {header.fmt if header else 'TIFF'} file")
     if header is None:
-        header = _Header("TIFF", "RGB", (raw.shape[1], raw.shape[0]), None, None, 1, 1)
-        if max_megapixels and raw.shape[0] * raw.shape[1] > max_megapixels * 1e6:
-            raise ImageReadError(f"{source}: {raw.shape[1]}x{raw.shape[0]} is above --max-megapixels {max_megapixels:g}")
+        header = _Header("TIFF", "RGB", None, None, 1, 1)
+        _check_size(raw.shape[1], raw.shape[0], max_megapixels, source)
     notes = [f"{header.frames} frames/pages: only the first was restored and written"] if header.frames > 1 else []
     color, alpha_samples = _split_channels(raw)  # still integer samples: channel moves cost 1 byte a sample
     del raw
