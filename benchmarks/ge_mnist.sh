@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The issue "Seed models II" generative-encoder tables (the paper's Tables 2/3 on our data): for each task,
+# The generative-encoder tables (the paper's Tables 2/3 on our data): for each task,
 # ConvAE, invertGAN and GE (all from the one ge-mnist file, by runtime option) on the 2,500 test digits.
 # Each method runs with the solver settings ge-mnist carries (task_options, if any, else its defaults).
 # Usage: bash benchmarks/ge_mnist.sh [MODEL [TASK ...]]   (tasks: those of ge_tasks.sh; default all)
@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 MODEL=${1:-ge-mnist}
 shift || true
 M=../shared/data/mnist/mnist10k.npz
-OUT=benchmarks/results
+OUT=lab/results
 source benchmarks/ge_tasks.sh
 while IFS="=" read -r task spec; do
   if [ $# -gt 0 ] && [[ ! " $* " =~ " $task " ]]; then continue; fi

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-RESULTS = Path(__file__).parent / "results"
+RESULTS = Path(__file__).resolve().parents[1] / "lab" / "results"
 LABELS = {"identity": "degraded input", "method=convae": "ConvAE", "method=invertgan": "invertGAN"}
 
 

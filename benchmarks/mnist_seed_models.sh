@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
-# The issue "Seed models I" table: the bundled MNIST models on the 2,500 untouched test digits
-# (mnist10k.npz 7500:10000), scored by `imgrestore eval`. Tables land in benchmarks/results/,
+# The digit-model table: the bundled MNIST models on the 2,500 untouched test digits
+# (mnist10k.npz 7500:10000), scored by `imgrestore eval`. Tables land in lab/results/,
 # comparison pictures in examples/. Usage: bash benchmarks/mnist_seed_models.sh
 set -e
 cd "$(dirname "$0")/.."
 M=../shared/data/mnist/mnist10k.npz
-OUT=benchmarks/results
+OUT=lab/results
 mkdir -p "$OUT"
 TEST="$M --subset 7500:10000 --classifier digit-cnn-mnist --seed 0 --batch-size 256 --grid-count 16 --grid-size 56 -q"
 

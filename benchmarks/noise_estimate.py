@@ -3,16 +3,19 @@
 For each sigma, 512x512 centre crops of ../shared/data/photos/train get noise by the benchmark
 protocol (rounded, clipped to 8 bits); prints the median and 10th/90th percentiles of estimate/true
 for the plain Donoho estimator (`estimate_sigma`), the mid-tone one (`blind_sigma`, the wavelet
-reading) and, with --model, that model's raw residual reading (what `noise_level.RESIDUAL_READS`
-calibrates) and what `--sigma auto` gives the model (`pipeline.noise_levels`). A gray model gets
-the crops as luma.
+reading) and, with --model, that model's raw residual reading (what the weights' `residual_reads`
+calibrate) and what `--sigma auto` gives the model (`pipeline.noise_levels`). A gray model gets
+the crops as luma. `--write-reads OUT` writes a copy of the model whose `residual_reads` are the
+medians measured here (a newly trained noise-level model needs this once).
 
     python benchmarks/noise_estimate.py --shared ../shared --model resunet-color
+    python benchmarks/noise_estimate.py --model runs/new.safetensors --write-reads runs/new-calibrated.safetensors
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 from pathlib import Path
 
 import numpy as np
@@ -31,6 +34,8 @@ from imgrestore.pipeline import (
     noise_levels,
     restore_pixels,
 )
+from imgrestore.weights import catalog
+from imgrestore.weights.format import read_meta, read_state_dict, save
 
 
 def _cell(values: list[float]) -> str:
@@ -44,7 +49,10 @@ def main() -> None:
     parser.add_argument("--shared", type=Path, default=Path(__file__).resolve().parents[1].parent / "shared")
     parser.add_argument("--sigmas", default="5,15,25,50,75")
     parser.add_argument("--model", help="a noise-level model: add its residual reading and --sigma auto")
+    parser.add_argument("--write-reads", type=Path, help="write a copy of --model calibrated by the raw readings")
     args = parser.parse_args()
+    if args.write_reads and not args.model:
+        parser.error("--write-reads needs --model")
     restorer = load_restorer(args.model) if args.model else None
     rng = np.random.default_rng(0)
     crops = []
@@ -60,6 +68,7 @@ def main() -> None:
     print("| sigma | " + " | ".join(f"{c}: median [p10, p90] of estimate/true" for c in columns) + " |")
     print("|---" * (len(columns) + 1) + "|")
     options = RestoreOptions()
+    reads = [(0.0, 0.0)]
     for sigma in (float(s) for s in args.sigmas.split(",")):
         ratios: list[list[float]] = [[] for _ in columns]
         for crop in crops:
@@ -73,6 +82,12 @@ def main() -> None:
                 ratios[2].append(float("nan") if raw is None else raw / sigma)
                 ratios[3].append(noise_levels([noisy], restorer, options, [prior])[0] / sigma)
         print(f"| {sigma:g} | " + " | ".join(_cell(v) for v in ratios) + " |")
+        if restorer is not None:
+            reads.append((round(float(np.nanmedian(ratios[2])) * sigma, 2), sigma))
+    if args.write_reads:
+        path = catalog.resolve(args.model)
+        save(args.write_reads, read_state_dict(path), dataclasses.replace(read_meta(path), residual_reads=tuple(reads)))
+        print(f"{args.write_reads}: residual_reads {reads}")
 
 
 if __name__ == "__main__":

@@ -2,7 +2,7 @@
 (the 6 colour images) and gray (all 8 as luma), sigma 15 / 25 / 50, the protocol of ../shared/README.md.
 
 Each cell is one `imgrestore eval` run (seed 0); blind rows use `--sigma auto`, "true sigma" rows
-`--sigma true`. Writes every run's JSON under benchmarks/results/photo/ and prints a Markdown table
+`--sigma true`. Writes every run's JSON under lab/results/photo/ and prints a Markdown table
 of PSNR (and SSIM with --ssim) plus colour megapixels per second.
 
     python benchmarks/photo_denoise.py --row "ours=auto:auto" --row "FFDNet=ffdnet:true" --row "BM3D=bm3d:true"
@@ -43,7 +43,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--shared", type=Path, default=Path(__file__).resolve().parents[1].parent / "shared")
     parser.add_argument("--row", action="append", required=True, help="LABEL=METHOD:SIGMA (see above); repeatable")
-    parser.add_argument("--out", type=Path, default=Path(__file__).parent / "results" / "photo")
+    parser.add_argument("--out", type=Path, default=Path(__file__).resolve().parents[1] / "lab" / "results" / "photo")
     parser.add_argument("--ssim", action="store_true", help="print PSNR / SSIM")
     parser.add_argument("--fresh", action="store_true", help="re-run cells whose JSON already exists")
     parser.add_argument("--sets", default="colour,gray", help="comma-separated subset of: colour, gray")

@@ -14,18 +14,15 @@ from pathlib import Path
 import numpy as np
 
 from imgrestore.io.image import read_image, write_image
-from imgrestore.pipeline import ModelChoice, RestoreOptions, load_restorer, restore_pixels
+from imgrestore.pipeline import ModelSelector, RestoreOptions, load_restorer, restore_pixels
 from imgrestore.restorer import Restorer
 from imgrestore.weights import catalog
 from imgrestore.weights.format import read_meta
 
 
-def _choice(model: str | Restorer, device: str, precision: str) -> ModelChoice | Restorer:
-    return model if isinstance(model, Restorer) else ModelChoice(model, device, precision)
-
-
-def _pick(choice: ModelChoice | Restorer, pixels: np.ndarray) -> Restorer:
-    return choice if isinstance(choice, Restorer) else choice.for_channels(choice.channels_for(pixels))
+def _restorer_for(model: str | Restorer, pixels: np.ndarray, device: str, precision: str) -> Restorer:
+    """``model`` itself, or the model it names (for 'auto': the default for these pixels)."""
+    return model if isinstance(model, Restorer) else ModelSelector(model, device, precision).restorer_for(pixels)
 
 
 def restore_array(
@@ -55,7 +52,7 @@ def restore_array(
         raise ValueError(f"expected [H, W] or [H, W, 1|3|4], got shape {original.shape}")
     alpha = pixels[:, :, 3:] if pixels.shape[2] == 4 else None
     colour = np.ascontiguousarray(pixels[:, :, :3] if alpha is not None else pixels)
-    restorer = _pick(_choice(model, device, precision), colour)
+    restorer = _restorer_for(model, colour, device, precision)
     out = restore_pixels([colour], restorer, options)[0]
     if alpha is not None:
         out = np.concatenate([out, alpha], axis=2)
@@ -81,7 +78,7 @@ def restore_file(
     if source.resolve() == target.resolve():
         raise ValueError(f"refusing to overwrite the input {source}")
     image = read_image(source)
-    restorer = _pick(_choice(model, device, precision), image.pixels)
+    restorer = _restorer_for(model, image.pixels, device, precision)
     pixels = restore_pixels([image.pixels], restorer, options)[0]
     write_image(target, image.with_pixels(pixels), fmt)
     return target

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Protocol
 
 from imgrestore.errors import ImgrestoreError
+from imgrestore.grouping import group_by
 from imgrestore.io.atomic import remove_stale_temps
 from imgrestore.io.discover import InputItem, Problem
 from imgrestore.io.image import Image, read_image, write_image
@@ -43,7 +44,7 @@ class BatchPlan:
 
 
 @dataclass
-class Loaded:
+class PendingImage:
     """One decoded input waiting in a group, with its result record."""
 
     item: InputItem
@@ -61,7 +62,7 @@ class Job(Protocol):
     def cost(self, image: Image) -> int:
         """How much of a group this image takes (tiles for a restorer)."""
 
-    def process(self, group: list[Loaded]) -> list[Image]:
+    def process(self, group: list[PendingImage]) -> list[Image]:
         """Process a group of images sharing one channel count; may fill in their results."""
 
 
@@ -86,7 +87,7 @@ def _interrupted(item: InputItem, plan: BatchPlan) -> FileResult:
                       error="not finished: the run was interrupted")
 
 
-def _process_and_write(group: list[Loaded], job: Job, plan: BatchPlan) -> None:
+def _process_and_write(group: list[PendingImage], job: Job, plan: BatchPlan) -> None:
     """Process a group (an error here fails the group: the caller retries its files one by one), then
     write each output; a file that cannot be written fails alone."""
     outputs = job.process(group)
@@ -115,7 +116,7 @@ def run(
     """Process every item per ``plan``; ``on_result`` is called once per file as it finishes."""
     run_started = time.monotonic()
     results: list[FileResult] = []
-    pending: list[Loaded] = []
+    pending: list[PendingImage] = []
     items = list(items)
     cleaned: set[Path] = set()
 
@@ -124,10 +125,8 @@ def run(
         on_result(result, megapixels)
 
     def flush() -> None:
-        by_channels: dict[int, list[Loaded]] = {}
-        for loaded in pending:
-            by_channels.setdefault(loaded.image.channels, []).append(loaded)
-        for group in by_channels.values():
+        for index in group_by(pending, lambda waiting: waiting.image.channels).values():
+            group = [pending[i] for i in index]
             try:
                 _process_and_write(group, job, plan)
             except Exception as exc:
@@ -188,7 +187,7 @@ def run(
             if pending and (pending_mp + image.megapixels > GROUP_MEGAPIXELS or cost_pending >= job.group_limit):
                 flush()
                 cost_pending = 0
-            pending.append(Loaded(item, result, image, started, image.megapixels))
+            pending.append(PendingImage(item, result, image, started, image.megapixels))
             del image  # the group holds it now, and frees it once restored
             cost_pending += cost
         index = len(items)

@@ -78,11 +78,6 @@ MIN_FLAT_BLOCKS = 16  # per window (a 160 px window has 256 inner blocks)
 # model keeps part of the noise with the detail, and the residual there reads low (-15 % at sigma 15 on
 # texture-filled training photos without it).
 FLAT_LIMIT = 0.33
-# Raw residual reading -> true sigma, from the medians over the training photos of resunet-color and
-# resunet-gray (`python benchmarks/noise_estimate.py --model ...`: 0.992 / 0.989 / 0.984 / 0.945 / 0.860 of
-# the true sigma at 5 / 15 / 25 / 50 / 75, the two within 0.01 of each other): it reads low under strong
-# noise, where a flat block's restored value keeps part of its noise and mid-tones start to clip.
-RESIDUAL_READS = ((0.0, 0.0), (4.96, 5.0), (14.83, 15.0), (24.6, 25.0), (47.25, 50.0), (64.5, 75.0))
 
 
 def probe_windows(pixels: np.ndarray, size: int = PROBE_WINDOW, count: int = PROBE_COUNT,
@@ -153,15 +148,17 @@ def residual_reading(noisy: list[np.ndarray], denoised: list[np.ndarray], level:
 
 
 def residual_sigma(noisy: list[np.ndarray], denoised: list[np.ndarray], level: float,
-                   margin: int = PROBE_MARGIN) -> float | None:
-    """Noise sigma (0..255) from :func:`residual_reading`, mapped through RESIDUAL_READS: the residual reads
+                   reads: tuple[tuple[float, float], ...] = (), margin: int = PROBE_MARGIN) -> float | None:
+    """Noise sigma (0..255) from :func:`residual_reading`, mapped through the model's ``reads`` calibration
+    ((raw reading, true sigma) pairs, the weights' ``residual_reads``): the residual of a good denoiser reads
     a little low, because the restored value of a flat block still carries part of its noise, and more so
-    under strong noise, where mid-tones also start to clip. None where the reading is None."""
+    under strong noise, where mid-tones also start to clip. Without ``reads`` the raw reading is returned.
+    None where the reading is None."""
     raw = residual_reading(noisy, denoised, level, margin)
-    if raw is None:
-        return None
-    reads, true = zip(*RESIDUAL_READS)
-    return float(np.interp(raw, reads, true)) if raw <= reads[-1] else raw * true[-1] / reads[-1]
+    if raw is None or not reads:
+        return raw
+    measured, true = zip(*sorted(reads))
+    return float(np.interp(raw, measured, true)) if raw <= measured[-1] else raw * true[-1] / measured[-1]
 
 
 def residual_weight(prior: float) -> float:

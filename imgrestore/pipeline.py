@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 
 import cv2
 import numpy as np
 import torch
 
 from imgrestore import domains
+from imgrestore.architectures import get_arch
 from imgrestore.devices import resolve_device
 from imgrestore.errors import DomainMismatchError, UsageError
 from imgrestore.noise_level import (
@@ -25,7 +27,8 @@ from imgrestore.noise_level import (
 )
 from imgrestore.postfilter import sharpen
 from imgrestore.restorer import Restorer
-from imgrestore.tiling import effective_tile, restore_images, tile_grid
+from imgrestore.tasks import Task
+from imgrestore.tiling import restore_images
 from imgrestore.weights import catalog
 from imgrestore.weights.format import read_meta
 
@@ -40,34 +43,41 @@ class RestoreOptions:
     sharpen: bool = False
     sharpen_amount: float = 1.0
     sigma: float | None = None  # noise level (0..255) for noise-level models; None = estimate per image
-    scale: int = 1  # enlarge each image this many times (bicubic) before restoring: `upscale`
+    scale: int = 1  # enlarge each image this many times (`upscale`; 1: an upscaler's own scale, see upscale_plan)
     tta: bool = False  # self-ensemble: average the results of the 8 flips/rotations (8x the time)
     allow_domain_mismatch: bool = False  # run a model on images clearly not of its domain (digits model, photo)
+    restore_first: str | None = None  # `upscale --restore-first`: this restorer cleans each image before it is enlarged
 
 
 @dataclass
-class ModelChoice:
-    """A model name (or 'auto') resolved lazily to one Restorer per image channel count."""
+class ModelSelector:
+    """What ``-m`` names, resolved per image: one model for every image, or with 'auto' the bundled default
+    for each image. Restorers are loaded on first use and kept."""
 
     name: str = catalog.AUTO
     device: str = "auto"
     precision: str = "fp32"
+    task: Task = Task.DENOISE  # what 'auto' picks for: the denoisers, or (UPSCALE) the upscalers at ``scale``
+    scale: int = 1
     _loaded: dict[str, Restorer] = field(default_factory=dict, repr=False)
 
-    def channels_for(self, pixels: np.ndarray) -> int:
-        """Channels of the model that restores ``pixels`` [H, W, C]. With 'auto', a gray photo stored as RGB
-        (three identical channels) goes to the gray model: its noise is the same in every channel, which the
-        colour model never saw in training (measured 4 dB worse than the gray model on the gray val images)."""
-        if self.name == catalog.AUTO and is_gray_rgb(pixels):
-            return 1
-        return pixels.shape[2]
+    def name_for(self, pixels: np.ndarray) -> str:
+        """The model that restores ``pixels`` [H, W, C]. With 'auto', a gray photo stored as RGB (three
+        identical channels) goes to the gray denoiser: its noise is the same in every channel, which the
+        colour model never saw in training (measured 4 dB worse than the gray model on the gray val images).
+        Upscaling, a small gray image whose result fits a digit model (at most 112 px) is a coarse digit."""
+        if self.name != catalog.AUTO:
+            return self.name
+        if self.task is Task.UPSCALE:
+            digits = domains.DOMAINS["digits"]
+            small = max(pixels.shape[:2]) * self.scale <= digits.max_side
+            return catalog.default_upscaler("digits" if small and domains.is_gray(pixels) else "photo", self.scale)
+        return catalog.default_for(1 if is_gray_rgb(pixels) else pixels.shape[2])
 
-    def name_for(self, channels: int) -> str:
-        return catalog.default_for(channels) if self.name == catalog.AUTO else self.name
+    def restorer_for(self, pixels: np.ndarray) -> Restorer:
+        return self.load(self.name_for(pixels))
 
-    def for_channels(self, channels: int) -> Restorer:
-        """The Restorer that handles images with ``channels`` channels (loaded once, then cached)."""
-        name = self.name_for(channels)
+    def load(self, name: str) -> Restorer:
         if name not in self._loaded:
             self._loaded[name] = load_restorer(name, self.device, self.precision)
         return self._loaded[name]
@@ -88,32 +98,46 @@ def with_task_options(reference: str, task: str) -> str:
     picks another ``method=``); options the user gave win."""
     if not task or reference == catalog.AUTO:
         return reference
-    name, given = catalog.split_options(reference)
-    options = read_meta(catalog.resolve(name)).task_options
+    ref = catalog.ModelRef.parse(reference)
+    given = ref.settings
+    options = read_meta(catalog.resolve(ref.name)).task_options
     key = f"{task}:{given['method']}" if "method" in given and f"{task}:{given['method']}" in options else task
-    recommended = options.get(key, {})
-    merged = {**recommended, **given}
-    return f"{name}:{','.join(f'{k}={v}' for k, v in merged.items())}" if merged else name
+    return str(ref.with_settings({**options.get(key, {}), **given}))
+
+
+FOREIGN_SUFFIXES = (".pth", ".pt")
+
+
+def _foreign_restorer(path: Path, device: str, precision: str) -> Restorer:
+    """A community ``.pth`` whose architecture its tensors give away, converted in memory (nothing written)."""
+    from imgrestore.weights.convert import load_foreign
+
+    module, meta = load_foreign(path)
+    spec = get_arch(meta.arch)
+    return Restorer(spec, spec.make_config(meta.config), module, meta, resolve_device(device), precision, path.stem)
 
 
 def load_restorer(name_or_path: str, device: str = "auto", precision: str = "fp32") -> Restorer:
-    """Load a bundled restorer by name, or any imgrestore .safetensors file by path."""
-    reference, options = catalog.split_options(name_or_path)
-    path = catalog.resolve(reference)
-    label = reference if catalog.is_named(path) else path.stem
-    if options:
-        label += ":" + ",".join(f"{k}={v}" for k, v in options.items())
-    restorer = Restorer.from_file(path, resolve_device(device), precision, name=label, options=options)
-    if restorer.spec.objective != "restore":
-        raise UsageError(f"{name_or_path}: a '{restorer.spec.objective}' model ({restorer.spec.name}), not a restorer")
+    """Load a bundled restorer by name, any imgrestore .safetensors file by path, or a community ``.pth``
+    upscaler (Real-ESRGAN's RRDBNet and SRVGGNetCompact files), converted in memory as `weights-tools convert`
+    would."""
+    ref = catalog.ModelRef.parse(name_or_path)
+    if Path(ref.name).suffix.lower() in FOREIGN_SUFFIXES and Path(ref.name).is_file():
+        restorer = _foreign_restorer(Path(ref.name), device, precision)
+    else:
+        path = catalog.resolve(ref.name)
+        label = str(catalog.ModelRef(ref.name if catalog.is_named(path) else path.stem, ref.options))
+        restorer = Restorer.from_file(path, resolve_device(device), precision, name=label, options=ref.settings)
+    if not restorer.spec.task.restores:
+        raise UsageError(f"{name_or_path}: a '{restorer.spec.task.value}' model ({restorer.spec.name}), not a restorer")
     return restorer
 
 
 @functools.cache
-def _bundled_photo_models(task: str) -> tuple[str, ...]:
+def _bundled_photo_models(task: Task) -> tuple[str, ...]:
     """The bundled photo models for ``task`` (read once: a batch may refuse every one of its files)."""
     return tuple(name for name in catalog.bundled_names()
-                 if (meta := read_meta(catalog.resolve(name))).domain == "photo" and meta.task == task)
+                 if (meta := read_meta(catalog.resolve(name))).domain == "photo" and Task.parse(meta.task) is task)
 
 
 def check_domain(restorer: Restorer, pixels: np.ndarray) -> None:
@@ -121,9 +145,10 @@ def check_domain(restorer: Restorer, pixels: np.ndarray) -> None:
     reason = domains.mismatch(restorer.meta.domain, pixels)
     if reason is None:
         return
-    photo_models = _bundled_photo_models(restorer.meta.task)
+    task = Task.parse(restorer.meta.task)
+    photo_models = _bundled_photo_models(task)
     advice = (f"for photographs use {' or '.join(photo_models)}" if photo_models
-              else f"imgrestore has no photo model for {restorer.meta.task} yet")
+              else f"imgrestore has no photo model for {task.value} yet")
     raise DomainMismatchError(f"{restorer.name}: {reason}; {advice} (--allow-domain-mismatch runs it anyway)")
 
 
@@ -167,6 +192,23 @@ def undo_dihedral(pixels: np.ndarray, k: int) -> np.ndarray:
     return np.ascontiguousarray(back[:, ::-1] if k >= 4 else back)
 
 
+def upscale_plan(restorer: Restorer, scale: int) -> tuple[int, int]:
+    """How ``restorer`` enlarges images ``scale`` times: (bicubic factor before it, passes of it).
+
+    A restorer that keeps the size (ResGAN's coarse digits) gets its input enlarged with bicubic
+    interpolation first; a super-resolution model runs as many times as its own scale needs (x4 = two
+    passes of a x2 model). ``scale`` 1 means no enlargement beyond the model's own."""
+    own = restorer.scale
+    if own == 1:
+        return scale, 1
+    passes, reached = 1, own
+    while reached < scale:
+        passes, reached = passes + 1, reached * own
+    if scale != 1 and reached != scale:
+        raise UsageError(f"{restorer.name} enlarges x{own}: --scale {scale} is not a power of {own}")
+    return 1, passes
+
+
 def enlarge(pixels: np.ndarray, scale: int) -> np.ndarray:
     """[H, W, C] pixels enlarged ``scale`` times with bicubic interpolation (``scale`` 1: unchanged)."""
     if scale == 1:
@@ -206,7 +248,7 @@ def model_sigma(image: np.ndarray, restorer: Restorer, options: RestoreOptions, 
         return prior
     probe = replace(options, tta=False, sharpen=False, sigma=prior)
     restored = restore_pixels(windows, restorer, probe, [prior] * len(windows))
-    return checked_sigma(prior, residual_sigma(windows, restored, prior))
+    return checked_sigma(prior, residual_sigma(windows, restored, prior, restorer.meta.residual_reads))
 
 
 def restore_pixels(images: list[np.ndarray], restorer: Restorer, options: RestoreOptions = RestoreOptions(),
@@ -222,11 +264,13 @@ def restore_pixels(images: list[np.ndarray], restorer: Restorer, options: Restor
         averaged = [np.mean(outs, axis=0).astype(np.float32) for outs in zip(*runs)]
         return [sharpen(out, options.sharpen_amount) if options.sharpen else out for out in averaged]
     pieces = [_to_model_channels(img, restorer.channels) for img in images]
-    flat = [t for parts in pieces for t in parts]
+    restored = [t for parts in pieces for t in parts]
     flat_levels = None if levels is None else [lvl for lvl, parts in zip(levels, pieces) for _ in parts]
-    restored = restore_images(flat, restorer, tile=options.tile, overlap=options.overlap,
-                              batch_size=options.batch_size or default_batch_size(restorer.device),
-                              req=restorer.size_req, tiling=restorer.tiling, levels=flat_levels)
+    for _ in range(upscale_plan(restorer, options.scale)[1]):
+        restored = restore_images(restored, restorer, tile=options.tile, overlap=options.overlap,
+                                  batch_size=options.batch_size or default_batch_size(restorer.device),
+                                  req=restorer.size_req, tiling=restorer.tiling, levels=flat_levels,
+                                  scale=restorer.scale)
     outputs, start = [], 0
     for img, parts in zip(images, pieces):
         out = _from_model_channels(restored[start:start + len(parts)], img.shape[2])
@@ -235,52 +279,3 @@ def restore_pixels(images: list[np.ndarray], restorer: Restorer, options: Restor
             out = sharpen(out, options.sharpen_amount)
         outputs.append(out)
     return outputs
-
-
-@dataclass
-class RestoreJob:
-    """The folder engine's restoring job: tiles of a group of images share forward passes."""
-
-    choice: ModelChoice
-    options: RestoreOptions
-
-    @property
-    def group_limit(self) -> int:
-        return self.options.batch_size or default_batch_size(resolve_device(self.choice.device))
-
-    def cost(self, image) -> int:
-        """Number of tiles ``image`` makes for its restorer; refuses an image clearly not of the model's domain."""
-        restorer = self.choice.for_channels(self.choice.channels_for(image.pixels))
-        if not self.options.allow_domain_mismatch:
-            check_domain(restorer, image.pixels)
-        tile = effective_tile(self.options.tile, restorer.size_req, restorer.tiling)
-        scale = self.options.scale
-        return len(tile_grid(image.height * scale, image.width * scale, tile, self.options.overlap))
-
-    def process(self, group: list) -> list:
-        outputs: list = [None] * len(group)
-        by_model: dict[int, list[int]] = {}
-        for index, loaded in enumerate(group):
-            by_model.setdefault(self.choice.channels_for(loaded.image.pixels), []).append(index)
-        for channels, index in by_model.items():
-            restored = self._restore([group[i] for i in index], self.choice.for_channels(channels))
-            for i, image in zip(index, restored):
-                outputs[i] = image
-        return outputs
-
-    def _restore(self, group: list, restorer: Restorer) -> list:
-        pixels = [enlarge(g.image.pixels, self.options.scale) for g in group]
-        # the folder engine has already estimated each input's noise for the report: reuse it
-        estimates = [g.result.noise_estimate for g in group] if self.options.scale == 1 else None
-        levels = noise_levels(pixels, restorer, self.options, estimates)
-        outputs = restore_pixels(pixels, restorer, self.options, levels)
-        fixed = restorer.size_req.fixed
-        for index, loaded in enumerate(group):
-            loaded.result.model = restorer.name
-            if levels is not None:
-                loaded.result.noise_level = round(levels[index], 2)
-            size = (loaded.image.height, loaded.image.width)
-            if fixed is not None and size != fixed:  # the documented decision for fixed-size models
-                loaded.result.notes.append(f"resized {size[1]}x{size[0]} to the model's {fixed[1]}x{fixed[0]} "
-                                           "(area) and back (bicubic)")
-        return [g.image.with_pixels(pixels) for g, pixels in zip(group, outputs)]

@@ -105,6 +105,11 @@ class Restorer:
         return self.spec.size_req(self.config)
 
     @property
+    def scale(self) -> int:
+        """Output size over input size: 1 for restorers, 2 or 4 for super-resolution models."""
+        return self.spec.scale(self.config)
+
+    @property
     def tiling(self) -> Tiling:
         return self.spec.tiling(self.config)
 
@@ -119,7 +124,7 @@ class Restorer:
         return self.spec.uses_noise_level(self.config)
 
     def __call__(self, x: torch.Tensor, noise_level: float | torch.Tensor | None = None) -> torch.Tensor:
-        """Restore a batch [B, C, H, W] of 0..1 floats; returns the same shape, clamped to 0..1.
+        """Restore a batch [B, C, H, W] of 0..1 floats; returns [B, C, scale*H, scale*W], clamped to 0..1.
 
         ``noise_level``: the Gaussian sigma on the 0..255 scale, one number or one per image; needed
         by models that take a noise-level map, ignored by the others."""
@@ -137,7 +142,7 @@ class Restorer:
             y = self.forward(x_in, noise_level)
             if req.fixed is not None and (height, width) != req.fixed:
                 y = F.interpolate(y, size=(height, width), mode="bicubic", align_corners=False)
-            return y[..., :height, :width].clamp(0, 1)
+            return y[..., :height * self.scale, :width * self.scale].clamp(0, 1)
 
     def forward(self, x: torch.Tensor, noise_level: float | torch.Tensor | None = None) -> torch.Tensor:
         """Run the module at the chosen precision; no padding, no gradient bookkeeping."""
@@ -160,6 +165,7 @@ class Restorer:
             "parameters": self.parameter_count,
             "size_req": dataclasses.asdict(self.size_req),
             "tiling": self.tiling.value,
+            "scale": self.scale,
         }
 
 

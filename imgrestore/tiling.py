@@ -111,11 +111,14 @@ def restore_images(
     req: SizeRequirements = SizeRequirements(),
     tiling: Tiling = Tiling.TILED,
     levels: list[float] | None = None,
+    scale: int = 1,
 ) -> list[torch.Tensor]:
     """Restore several [C, H, W] images with ``fn`` on batches of same-shape tiles.
 
     Tiles of different images share batches, so many small images fill a batch as well as one
-    large image does. ``fn`` receives [B, C, h, w] and must return the same shape; with ``levels``
+    large image does. ``fn`` receives [B, C, h, w] and must return [B, C', scale*h, scale*w] (a
+    super-resolution model's ``scale``; C' may differ from C); tiles are cut with ``overlap`` in input
+    pixels and blended in output space, where every box, ramp and overlap is ``scale`` times larger. With ``levels``
     (one noise level per image) it is called ``fn(tiles, tile_levels)`` with a [B] tensor.
     Inputs may be strided views (e.g. a permuted [H, W, C] array): only one batch of tiles is
     copied at a time. Outputs are [C, H, W] views of [H, W, C] float32 storage, so turning them
@@ -124,8 +127,9 @@ def restore_images(
     tile = effective_tile(tile, req, tiling)
     if tile and overlap * 2 >= tile:
         raise ValueError(f"overlap {overlap} must be less than half the tile size {tile}")
-    outputs = [torch.zeros((*img.shape[-2:], img.shape[0]), dtype=torch.float32).permute(2, 0, 1) for img in images]
     boxes = [box for i, img in enumerate(images) for box in tile_grid(img.shape[-2], img.shape[-1], tile, overlap, i)]
+    outputs: list[torch.Tensor | None] = [None] * len(images)
+    out_overlap = overlap * scale if tile else 0
     for batch in _same_shape_batches(boxes, batch_size):
         crops = torch.stack([images[b.image][:, b.y0:b.y1, b.x0:b.x1] for b in batch])
         if levels is None:
@@ -133,13 +137,23 @@ def restore_images(
         else:
             restored = fn(crops, torch.tensor([levels[b.image] for b in batch], dtype=torch.float32))
         restored = restored.to("cpu", torch.float32)
-        weight = feather_weight(*batch[0].shape, overlap if tile else 0)[0]
+        height, width = batch[0].shape
+        if restored.shape[-2:] != (height * scale, width * scale):
+            raise ValueError(f"a {height}x{width} tile came back {tuple(restored.shape[-2:])}, not {scale} times larger")
+        weight = feather_weight(height * scale, width * scale, out_overlap)[0]
         for box, out in zip(batch, restored):
-            outputs[box.image][:, box.y0:box.y1, box.x0:box.x1].addcmul_(out, weight)
+            target = outputs[box.image]
+            if target is None:  # the output's channels are the model's: allocated at its first tile
+                size = (images[box.image].shape[-2] * scale, images[box.image].shape[-1] * scale)
+                target = outputs[box.image] = torch.zeros((*size, out.shape[0]), dtype=torch.float32).permute(2, 0, 1)
+            target[:, box.y0 * scale:box.y1 * scale, box.x0 * scale:box.x1 * scale].addcmul_(out, weight)
     for out in outputs:
+        assert out is not None  # every image has at least one tile
         height, width = out.shape[-2:]
-        out.div_(_coverage(height, tile, overlap)[None, :, None]).div_(_coverage(width, tile, overlap)[None, None, :])
-    return outputs
+        out_tile = tile * scale
+        out.div_(_coverage(height, out_tile, out_overlap)[None, :, None])
+        out.div_(_coverage(width, out_tile, out_overlap)[None, None, :])
+    return outputs  # type: ignore[return-value]
 
 
 def _same_shape_batches(boxes: Iterable[TileBox], batch_size: int) -> Iterator[list[TileBox]]:

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import itertools
 import json
-import re
+import shlex
+import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import imageio.v3 as imageio
@@ -26,15 +29,63 @@ EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 def test_default_models_are_bundled_with_training_provenance(name):
     meta = read_meta(catalog.resolve(name))
     assert meta.training["command"].startswith("imgrestore train")
-    # the shared training photos, or runs/data-msN (N = 3..8): the same photos plus downscaled copies
-    # (runs/make_multiscale.py) and, from N = 4 on, the first N - 3 folders of clean photos that
-    # runs/train_resunet_ms.sh fetches (Debian wallpapers, OpenCV samples, game photos, textures, GCompris photos);
-    # never the val images
-    assert meta.training["data"].endswith("photos/train") or re.fullmatch(r"runs/data-ms[3-8]", meta.training["data"])
-    assert "val" not in meta.training["data"]
     assert meta.metrics["val_psnr"]["psnr_sigma25"] > 20
     assert meta.noise_range == (0.0, 75.0)
     assert meta.config["noise_map"]  # `--sigma auto` / `--sigma N` reach it
+
+
+ROOT = Path(__file__).resolve().parents[1]
+MNIST_TEST = 7500  # mnist10k.npz: digits 0..7499 may train and select a model, 7500.. are the test set
+
+
+def training_runs(training: dict) -> Iterator[dict[str, str]]:
+    """The flags of the run recorded in ``training`` and of every run it started from (--init, --init-part)."""
+    command = shlex.split(training["command"])
+    yield {flag: value for flag, value in itertools.pairwise(command) if flag.startswith("-")}
+    if training.get("init"):
+        yield from training_runs(training["init"]["training"])
+    for part in (training.get("parts") or {}).values():
+        yield from training_runs(part["training"])
+
+
+def _end(subset: str | None, default: int) -> int:
+    return int(subset.split(":")[1]) if subset else default
+
+
+@pytest.mark.parametrize("name", catalog.bundled_names())
+def test_no_bundled_model_ever_trained_on_or_was_selected_by_test_images(name):
+    """Invariants over the whole --init chain, whatever the data round: the photo val images never train
+    (a data folder is the shared training photos or one that lab/data/build.py makes from them and Debian's
+    photos), and the MNIST test digits neither train nor pick the best checkpoint."""
+    sys.path.insert(0, str(ROOT / "lab" / "data"))
+    from build import can_build
+
+    for flags in training_runs(read_meta(catalog.resolve(name)).training):
+        data = flags.get("--data") or flags["--pairs"]
+        if data.endswith("mnist10k.npz"):
+            assert _end(flags.get("--subset"), 10_000) <= MNIST_TEST
+            if "--val" in flags:
+                assert _end(flags.get("--val-subset"), 10_000) <= MNIST_TEST
+        else:
+            assert data.endswith("photos/train") or can_build(data), data
+            assert "val" not in Path(data).parts
+
+
+def test_the_multiscale_data_folders_hold_no_validation_photo():
+    """Where a data folder has been built on this machine, none of its files is a validation photo
+    at any of its scales (checked by name and, for the full-size copies, by pixels)."""
+    val = ROOT.parent / "shared" / "data" / "photos" / "val"
+    built = sorted((ROOT / "runs").glob("data-ms*"))
+    if not val.is_dir() or not built:
+        pytest.skip("needs ../shared and a runs/data-msN folder built by lab/data/build.py")
+    val_pixels = {path.stem: read_image(path).pixels for path in val.glob("*.png")}
+    for folder in built:
+        for path in folder.glob("*.png"):
+            stem, _, scale = path.stem.rpartition("_x")
+            assert stem not in val_pixels, path
+            if scale == "1":
+                pixels = read_image(path).pixels
+                assert not any(v.shape == pixels.shape and np.array_equal(v, pixels) for v in val_pixels.values()), path
 
 
 @pytest.mark.parametrize("name", catalog.bundled_names())

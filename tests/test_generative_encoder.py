@@ -70,10 +70,11 @@ def test_init_part_refuses_a_mismatched_generator(tiny_ge, toy_digits, tmp_path,
     assert code == 2 and "--init-part generator=" in err
 
 
-def test_split_options_keeps_plain_names():
-    assert catalog.split_options("ge-mnist") == ("ge-mnist", {})
-    assert catalog.split_options("ge-mnist:method=convae,steps=5") == ("ge-mnist", {"method": "convae", "steps": "5"})
-    assert catalog.split_options("C:\\models\\x.safetensors") == ("C:\\models\\x.safetensors", {})
+def test_model_references_parse_and_format_back():
+    assert catalog.ModelRef.parse("ge-mnist") == catalog.ModelRef("ge-mnist")
+    ref = catalog.ModelRef.parse("ge-mnist:method=convae,steps=5")
+    assert ref.settings == {"method": "convae", "steps": "5"} and str(ref) == "ge-mnist:method=convae,steps=5"
+    assert catalog.ModelRef.parse("C:\\models\\x.safetensors") == catalog.ModelRef("C:\\models\\x.safetensors")
 
 
 def test_restore_task_applies_the_weights_task_options(tiny_ge, toy_digits, tmp_path, capsys):

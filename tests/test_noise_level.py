@@ -16,6 +16,8 @@ from imgrestore.noise_level import (
     residual_sigma,
 )
 from imgrestore.pipeline import RestoreOptions, load_restorer, model_sigma, noise_levels
+from imgrestore.weights import catalog
+from imgrestore.weights.format import read_meta
 
 
 def noisy(clean: np.ndarray, sigma: float, seed: int = 0) -> np.ndarray:
@@ -118,6 +120,7 @@ def test_strong_noise_keeps_the_wavelet_reading_without_a_probe():
 def test_a_model_that_keeps_noise_cannot_talk_the_estimate_down():
     class KeepsNoise:
         uses_noise_level = True
+        meta = read_meta(catalog.resolve("resunet-color"))  # the bundled denoiser's residual calibration
 
     clean = np.full((320, 320, 3), 0.5, np.float32)
     image = noisy(clean, 15, seed=3)
@@ -132,3 +135,16 @@ def test_a_model_that_keeps_noise_cannot_talk_the_estimate_down():
         assert model_sigma(image, KeepsNoise(), RestoreOptions(), prior) == pytest.approx(0.75 * prior)
         patch.setattr("imgrestore.pipeline.restore_pixels", keep(1.0))  # nothing flat: the prior stands
         assert model_sigma(image, KeepsNoise(), RestoreOptions(), prior) == prior
+
+
+def test_a_model_s_residual_calibration_comes_from_its_own_weights():
+    """The (raw reading, true sigma) pairs are the weights' ``residual_reads``: none means the raw reading."""
+    rng = np.random.default_rng(0)
+    clean = np.full((160, 160, 1), 0.5, np.float32)
+    image = (clean + rng.normal(0, 15 / 255, clean.shape)).astype(np.float32)
+    raw = residual_sigma([image], [clean], 15)
+    assert residual_sigma([image], [clean], 15, reads=((0.0, 0.0), (100.0, 200.0))) == pytest.approx(2 * raw)
+    for name in ("resunet-color", "resunet-gray"):
+        reads = read_meta(catalog.resolve(name)).residual_reads
+        assert len(reads) >= 3 and all(true >= measured for measured, true in reads)
+    assert read_meta(catalog.resolve("resunet-real")).residual_reads == ()

@@ -76,3 +76,36 @@ def test_tile_rounded_to_the_model_multiple():
 def test_overlap_too_large_is_refused():
     with pytest.raises(ValueError, match="overlap"):
         restore_images([torch.rand(1, 100, 100)], lambda b: b, tile=64, overlap=40)
+
+
+def _random_upscaler(scale: int) -> Restorer:
+    """A tiny x``scale`` RLFN with every weight random (no zero-initialised upsampler), so each output
+    pixel depends on its whole receptive field, attention branch included."""
+    from imgrestore.architectures import get_arch
+    from imgrestore.weights.format import WeightsMeta
+
+    spec = get_arch("rlfn")
+    config = spec.make_config({**spec.test_config, "scale": scale})
+    torch.manual_seed(3)
+    module = spec.build(config)
+    for parameter in module.parameters():
+        torch.nn.init.normal_(parameter, std=0.2)
+    return Restorer(spec, config, module, WeightsMeta(arch="rlfn", config={}))
+
+
+@pytest.mark.parametrize("scale", [2, 4])
+def test_tiled_upscaling_equals_whole_image_upscaling(scale):
+    """Input tiles with overlap, output tiles ``scale`` times larger, blended in output space."""
+    restorer = _random_upscaler(scale)
+    image = torch.rand(3, 150, 230, generator=torch.Generator().manual_seed(2))
+    whole = restorer(image[None])[0]
+    # the tiny model's receptive-field radius is 11 input pixels: the overlap is more than 4 times that
+    tiled = restore_images([image], restorer, tile=100, overlap=48, batch_size=2,
+                           req=restorer.size_req, tiling=restorer.tiling, scale=scale)[0]
+    assert tiled.shape == (3, 150 * scale, 230 * scale)
+    assert (tiled - whole).abs().max().item() <= 1 / 255
+
+
+def test_a_tile_of_the_wrong_output_size_is_an_error():
+    with pytest.raises(ValueError, match="not 2 times larger"):
+        restore_images([torch.rand(1, 40, 40)], lambda b: b, tile=0, scale=2)

@@ -49,12 +49,16 @@ def inspect(
 def convert(
     source: Annotated[Path, typer.Argument(help="Input .pth/.pt state dict (loaded with weights_only=True).")],
     target: Annotated[Path, typer.Argument(help="Output .safetensors file.")],
-    arch: Annotated[str, typer.Option("--arch", help="Architecture the tensors belong to.")],
+    arch: Annotated[str | None, typer.Option("--arch", help="Architecture the tensors belong to; default: told from the tensors' names and shapes (rrdbnet: ESRGAN / Real-ESRGAN x4plus, x2plus; srvgg: realesr-general-x4v3, animevideov3).")] = None,
     config: Annotated[list[str] | None, typer.Option("--config", "-c", help="Architecture setting KEY=VALUE, repeatable.")] = None,
     domain: Annotated[str, typer.Option("--domain", help="Metadata: photo, digits, ...")] = "photo",
     license: Annotated[str, typer.Option("--license", help="Metadata: the weights' licence.")] = "unknown",
 ) -> None:
-    """Convert a .pth state dict to imgrestore .safetensors, checking it fits the architecture first."""
+    """Convert a .pth state dict to imgrestore .safetensors, checking it fits the architecture first.
+
+    Community upscalers (Real-ESRGAN's RRDBNet and SRVGGNetCompact files) are recognised without
+    --arch, their scale read from the tensors. The weights keep their own licence: name it with
+    --license; imgrestore ships none of them."""
     from imgrestore.weights.convert import convert as run_convert
 
     if target.suffix != ".safetensors":

@@ -12,6 +12,9 @@ from imgrestore.architectures import (  # noqa: F401  (registration)
     generative_encoder,
     resgan,
     resunet,
+    rlfn,
+    rrdbnet,
+    srvgg,
 )
 from imgrestore.architectures.registry import (
     ArchSpec,

@@ -18,6 +18,7 @@ from torch import nn
 from imgrestore import typed_json
 from imgrestore.errors import ConfigTypeError, UnknownArchitectureError
 from imgrestore.sizes import SizeRequirements, Tiling
+from imgrestore.tasks import Task
 
 __all__ = ["ArchSpec", "SizeRequirements", "Tiling", "get_arch", "list_archs", "register"]
 
@@ -29,20 +30,21 @@ class ArchSpec:
     name: str
     config: type  # a frozen dataclass; its asdict() is stored in the weights metadata
     build: Callable[[Any], nn.Module]
-    task: str
+    task: Task
     description: str
     size_req: Callable[[Any], SizeRequirements] = lambda config: SizeRequirements()  # a fixed size: never tiled
     channels: Callable[[Any], int] = lambda config: config.channels
     dtypes: tuple[torch.dtype, ...] = (torch.float32, torch.bfloat16, torch.float16)
     uses_noise_level: Callable[[Any], bool] = lambda config: False  # takes a noise-level map input
-    objective: str = "restore"  # "restore": image in, image out; "classify": image in, class logits out
+    scale: Callable[[Any], int] = lambda config: 1  # output size / input size (super-resolution: 2, 4)
     # optional hooks
-    trainer: str | None = None  # the training objective, when not the default for ``objective`` ("gan", ...)
+    trainer: str | None = None  # the training objective, when not the task's default (a GAN's "adversarial", ...)
     discriminator: Callable[[Any], nn.Module] | None = None  # built from the config by adversarial trainers
     adapt: Callable[[dict[str, torch.Tensor], Any, Any], dict[str, torch.Tensor]] | None = None  # state, from, to
     parts: dict[str, tuple[str, Callable[[Any], Any]]] = field(default_factory=dict)  # sub-network -> (arch, config)
     remap_keys: Callable[[dict[str, torch.Tensor]], dict[str, torch.Tensor]] | None = None  # foreign .pth keys
     runtime_options: tuple[str, ...] = ()  # config fields `-m NAME:key=value` may change at run time
+    detect: Callable[[dict[str, torch.Tensor]], dict[str, Any] | None] | None = None  # config of foreign tensors
     test_config: dict[str, Any] = field(default_factory=dict)  # a tiny config the tests build (timm's test_*)
 
     def tiling(self, config: Any) -> Tiling:
@@ -84,6 +86,6 @@ def get_arch(name: str) -> ArchSpec:
         ) from None
 
 
-def list_archs(objective: str | None = None) -> list[str]:
-    """Names of the registered architectures (only those with ``objective`` if given), sorted."""
-    return sorted(name for name, spec in _REGISTRY.items() if objective in (None, spec.objective))
+def list_archs(restorers_only: bool = False) -> list[str]:
+    """Names of the registered architectures (only image-in, image-out ones with ``restorers_only``), sorted."""
+    return sorted(name for name, spec in _REGISTRY.items() if spec.task.restores or not restorers_only)

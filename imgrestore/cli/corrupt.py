@@ -14,6 +14,7 @@ from imgrestore.cli.options import (
     DryRunOpt,
     FormatOpt,
     MaxMegapixelsOpt,
+    OptionalOutDirOpt,
     QuietOpt,
     RecursiveOpt,
     ReportOpt,
@@ -29,7 +30,7 @@ MANIFEST = "manifest.json"
 
 def corrupt(
     inputs: Annotated[list[str] | None, typer.Argument(help="Image files, folders or glob patterns (quote globs).", show_default=False)] = None,
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="Output folder; the input folder tree is mirrored under it.")] = None,
+    output: OptionalOutDirOpt = None,
     op: Annotated[list[str] | None, typer.Option("--op", help="Degradation spec, repeatable or chained with '+', e.g. gaussian:sigma=25+mask:lower-half.")] = None,
     seed: SeedOpt = 0,
     save_masks: Annotated[bool, typer.Option("--save-masks", help="Also write the mask of every masking step (white = missing).")] = False,
@@ -50,14 +51,14 @@ def corrupt(
     operator chain, drawn parameters and seed of every output, so a run can be reproduced bit for bit.
     """
     from imgrestore.degradations import describe_operators, parse_chain
-    from imgrestore.degradations.job import CorruptJob
+    from imgrestore.jobs.corrupt import CorruptJob
 
     if list_ops:
         Console().line(describe_operators())
         return
     if not inputs or output is None or not op:
         raise UsageError("corrupt needs INPUTS, -o OUTPUT and at least one --op (see --list)")
-    from imgrestore.degradations.job import mask_paths
+    from imgrestore.jobs.corrupt import mask_paths
 
     chain = parse_chain(op)
     if report is not None and report.resolve() == (output / MANIFEST).resolve():

@@ -28,12 +28,12 @@ def split_tta(reference: str, default: bool) -> tuple[str, bool]:
     """Take ``tta=true|false`` out of a model reference's options (it is the pipeline's, not the model's)."""
     from imgrestore.weights import catalog
 
-    name, options = catalog.split_options(reference)
-    if "tta" not in options:
+    ref = catalog.ModelRef.parse(reference)
+    settings = ref.settings
+    if "tta" not in settings:
         return reference, default
-    flag = options.pop("tta").lower() in ("1", "true", "yes", "on")
-    rest = ",".join(f"{k}={v}" for k, v in options.items())
-    return (f"{name}:{rest}" if rest else name), flag
+    flag = settings.pop("tta").lower() in ("1", "true", "yes", "on")
+    return str(ref.with_settings(settings)), flag
 
 
 def noise_levels_for(sigma: str, samples: list) -> list[float] | None:
@@ -93,7 +93,7 @@ def evaluate(
     )
     from imgrestore.io.discover import find_images
     from imgrestore.io.image import Image, write_image
-    from imgrestore.pipeline import ModelChoice, RestoreOptions
+    from imgrestore.pipeline import ModelSelector, RestoreOptions
 
     if not model and not baseline:
         raise UsageError("name at least one --model or --baseline")
@@ -112,11 +112,11 @@ def evaluate(
     methods = [make_baseline(name) for name in baseline or []]
     for name in model or []:
         name, with_tta = split_tta(name, tta)
-        choice = ModelChoice(name, device, precision)
+        models = ModelSelector(name, device, precision)
         label = name
         if name != "auto":
-            label = choice.for_channels(3).name  # a bad model fails now, before any work
-        methods.append(ModelMethod(label + (" +tta" if with_tta else ""), choice, replace(options, tta=with_tta)))
+            label = models.load(name).name  # a bad model fails now, before any work
+        methods.append(ModelMethod(label + (" +tta" if with_tta else ""), models, replace(options, tta=with_tta)))
     console = Console(quiet=quiet)
     if arrays:
         samples = samples_from_arrays(Path(inputs[0]), parse_subset(subset, "--subset"), chain, seed)[: limit or None]
@@ -124,18 +124,18 @@ def evaluate(
         samples = make_samples(items, chain, seed, channels)
         if not samples:
             raise UsageError(f"no {channels} images among the inputs")
-    judge = None
+    digit_classifier = None
     if classifier is not None:
-        judge = load_classifier(classifier)
+        digit_classifier = load_classifier(classifier)
         if any(s.label is None for s in samples):
             raise UsageError("--classifier needs labelled inputs (an .npz with a 'labels' array)")
-        clean_accuracy = float((predict(*judge, [s.clean for s in samples]) == [s.label for s in samples]).mean())
+        clean_accuracy = float((predict(*digit_classifier, [s.clean for s in samples]) == [s.label for s in samples]).mean())
         console.line(f"classifier {classifier}: accuracy on the clean images {clean_accuracy:.4f}")
     levels = noise_levels_for(sigma, samples)
     scores, outputs = [], []
     with console.progress("eval", total=len(methods), unit="methods") as bar:
         for method in methods:
-            result, restored = score(method, samples, judge, levels)
+            result, restored = score(method, samples, digit_classifier, levels)
             scores.append(result)
             outputs.append((method.name, restored))
             bar.advance(1, f"{method.name}: {result.psnr:.2f} dB")
@@ -146,7 +146,7 @@ def evaluate(
     console.table(table)
     setup = {"inputs": inputs, "subset": subset, "degrade": chain.spec(full=True), "sigma": sigma, "channels": channels, "seed": seed,
              "images": len(samples),
-             "classifier": classifier, "clean_accuracy": clean_accuracy if judge else None,
+             "classifier": classifier, "clean_accuracy": clean_accuracy if digit_classifier else None,
              "models": model or [], "baselines": baseline or [], "tta": tta, "tile": tile, "overlap": overlap, "device": device,
              "precision": precision}
     for path in save or []:

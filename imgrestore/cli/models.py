@@ -32,7 +32,7 @@ def models(
 
     console = Console()
     if archs:
-        rows = [{"name": n, "task": get_arch(n).task, "description": get_arch(n).description} for n in list_archs()]
+        rows = [{"name": n, "task": get_arch(n).task.value, "description": get_arch(n).description} for n in list_archs()]
         if as_json:
             console.line(json.dumps(rows, indent=2))
             return

@@ -25,6 +25,7 @@ BatchSizeOpt = Annotated[
 ]
 SeedOpt = Annotated[int, typer.Option("--seed", help="Random seed.")]
 OutDirOpt = Annotated[Path, typer.Option("--output", "-o", help="Output folder; the input folder tree is mirrored under it.")]
+OptionalOutDirOpt = Annotated[Path | None, typer.Option("--output", "-o", help="Output folder; the input folder tree is mirrored under it.")]
 RecursiveOpt = Annotated[bool, typer.Option("--recursive", "-r", help="Descend into subfolders of input folders.")]
 SuffixOpt = Annotated[str, typer.Option("--suffix", help="Text appended to each output file name, e.g. _clean (no '/'). With -o the input folder itself, the files of earlier runs are recognised and never read as inputs.")]
 FormatOpt = Annotated[

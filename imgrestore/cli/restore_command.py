@@ -28,6 +28,7 @@ from imgrestore.cli.options import (
 )
 from imgrestore.errors import UsageError
 from imgrestore.io.limits import DEFAULT_MAX_MEGAPIXELS
+from imgrestore.tasks import DAMAGE, Task
 
 
 def parse_sigma(text: str) -> float | None:
@@ -43,7 +44,9 @@ def parse_sigma(text: str) -> float | None:
     return value
 
 
-TASKS = ("denoise", "deblur", "upscale", "inpaint", "reconstruct")
+
+
+REAL_NOISE_MODEL = "resunet-real"  # `upscale --restore-first`: camera noise and JPEG, removed before enlarging
 
 
 def make_restore_command(name: str, default_model: str, doc: str, default_scale: int = 1,
@@ -55,8 +58,8 @@ def make_restore_command(name: str, default_model: str, doc: str, default_scale:
         inputs: InputsArg,
         output: OutDirOpt,
         model: ModelOpt = default_model,
-        scale: Annotated[int, typer.Option("--scale", min=1, max=16, help="Enlarge every image this many times (bicubic) before the model restores it; 1 keeps the size.")] = default_scale,
-        task: Annotated[str, typer.Option("--task", hidden=not with_task, help="What the images suffer from: denoise, deblur, upscale (enlarges by --scale, default 4), inpaint or reconstruct. A model may carry settings tuned per task (the generative encoder's solver); they apply unless -m NAME:key=value says otherwise. Recorded in the report.")] = "",
+        scale: Annotated[int, typer.Option("--scale", min=1, max=16, help="Enlarge every image this many times: by an upscaler itself (a x2 model runs twice for 4), or with bicubic interpolation before a model that keeps the size; 1 keeps the size.")] = default_scale,
+        task: Annotated[str, typer.Option("--task", hidden=not with_task, help="What the images suffer from: denoise, deblur, upscale (enlarges by --scale, default 4), inpaint, dejpeg or reconstruct. A model may carry settings tuned per task (the generative encoder's solver); they apply unless -m NAME:key=value says otherwise. Recorded in the report.")] = "",
         tile: TileOpt = 512,
         overlap: OverlapOpt = 32,
         batch_size: BatchSizeOpt = None,
@@ -73,13 +76,16 @@ def make_restore_command(name: str, default_model: str, doc: str, default_scale:
         dry_run: DryRunOpt = False,
         report: ReportOpt = None,
         max_megapixels: MaxMegapixelsOpt = DEFAULT_MAX_MEGAPIXELS,
+        restore_first: Annotated[bool, typer.Option("--restore-first", hidden=default_scale == 1, help=f"Remove camera noise and JPEG artifacts with {REAL_NOISE_MODEL} at the original size before enlarging: for photos straight from a camera or the web. Noted in the report.")] = False,
         allow_domain_mismatch: Annotated[bool, typer.Option("--allow-domain-mismatch", help="Run the model on images it was not made for (e.g. a photo through a 28x28 digit model), which are otherwise refused per file with the reason.")] = False,
         quiet: QuietOpt = False,
     ) -> None:
-        from imgrestore.pipeline import ModelChoice, RestoreJob, RestoreOptions, with_task_options
+        from imgrestore.jobs.restore import RestoreJob
+        from imgrestore.pipeline import ModelSelector, RestoreOptions, upscale_plan, with_task_options
+        from imgrestore.weights import catalog
 
-        if task and task not in TASKS:
-            raise UsageError(f"--task {task}: expected one of {', '.join(TASKS)}")
+        if task and task not in DAMAGE:
+            raise UsageError(f"--task {task}: expected one of {', '.join(t.value for t in DAMAGE)}")
         if task == "upscale" and scale == 1:
             scale = 4
         if overlap < 0 or (tile > 0 and overlap * 2 >= tile):
@@ -88,19 +94,30 @@ def make_restore_command(name: str, default_model: str, doc: str, default_scale:
                                  skip_existing=skip_existing, dry_run=dry_run, report=report,
                                  max_megapixels=max_megapixels)
         model = with_task_options(model, task)
-        choice = ModelChoice(model, device, precision)
-        if not dry_run and model != "auto":
-            choice.for_channels(3)  # load now so a bad --model fails before any file is touched
+        named = task or name
+        job_task = (Task.UPSCALE if scale > 1 else
+                    Task(named) if named in {t.value for t in Task} else Task.RESTORE)
+        models = ModelSelector(model, device, precision, task=job_task, scale=scale)
+        if model == catalog.AUTO and job_task is Task.UPSCALE:
+            catalog.check_upscalers(scale)  # a scale no bundled upscaler reaches fails before any file
+        if not dry_run and model != catalog.AUTO:
+            restorer = models.load(model)  # now, so a bad --model fails before any file is touched
+            if restorer.scale > 1 and scale == 1:
+                raise UsageError(f"{model} enlarges images x{restorer.scale}: run it with `imgrestore upscale "
+                                 f"-m {model} --scale {restorer.scale}`")
+            upscale_plan(restorer, scale)
         options = RestoreOptions(tile=tile, overlap=overlap, batch_size=batch_size, sharpen=sharpen,
                                  sharpen_amount=sharpen_amount, sigma=parse_sigma(sigma), scale=scale, tta=tta,
-                                 allow_domain_mismatch=allow_domain_mismatch)
-        results = run_with_progress(name, items, plan, RestoreJob(choice, options), quiet=quiet, report=report,
+                                 allow_domain_mismatch=allow_domain_mismatch,
+                                 restore_first=REAL_NOISE_MODEL if restore_first else None)
+        results = run_with_progress(name, items, plan, RestoreJob(models, options), quiet=quiet, report=report,
                                     command={"command": name, "inputs": inputs, "output": str(output), "model": model,
                                              "task": task or name, "scale": scale,
                                              "tile": tile, "overlap": overlap, "batch_size": batch_size,
                                              "device": device, "precision": precision, "sigma": sigma, "tta": tta, "sharpen": sharpen,
                                              "sharpen_amount": sharpen_amount, "max_megapixels": max_megapixels,
-                                             "allow_domain_mismatch": allow_domain_mismatch})
+                                             "allow_domain_mismatch": allow_domain_mismatch,
+                                             "restore_first": REAL_NOISE_MODEL if restore_first else None})
         exit_for(results)
 
     command.__name__ = name

@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from imgrestore.cli.console import Console
-from imgrestore.cli.options import DeviceOpt, PrecisionOpt, SeedOpt
+from imgrestore.cli.options import DeviceOpt, PrecisionOpt, QuietOpt, SeedOpt
 from imgrestore.errors import UsageError
 
 
@@ -108,7 +108,7 @@ def train(
     seed: SeedOpt = 0,
     device: DeviceOpt = "auto",
     precision: PrecisionOpt = "bf16",
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Plain log lines instead of a live display.")] = False,
+    quiet: QuietOpt = False,
 ) -> None:
     """Train a restorer on clean images degraded on the fly, validate, checkpoint, then export it."""
     from imgrestore.training.loop import TrainConfig, fit

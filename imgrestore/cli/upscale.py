@@ -1,10 +1,13 @@
-"""`imgrestore upscale`: enlarge coarse images, then let a restorer put back the detail (ResGAN)."""
+"""`imgrestore upscale`: enlarge photographs (our RLFN models) or coarse digits (ResGAN)."""
 
 from imgrestore.cli.restore_command import make_restore_command
 
-upscale = make_restore_command("upscale", "resgan-mnist", """Enlarge every image --scale times and restore the detail; results go under OUTPUT.
+upscale = make_restore_command("upscale", "auto", """Enlarge every image --scale times (default 4) and write the results under OUTPUT.
 
-    Each image is enlarged with bicubic interpolation (default 4x), then restored by the model:
-    by default resgan-mnist, which rebuilds 28x28 handwritten digits from 7x7 ones. Inputs are
-    never overwritten and every write is atomic. Exit code: 0 all done, 1 some files failed, 2 usage error.
+    With the default --model auto each image gets the bundled upscaler made for it: photographs the
+    sr-photo models (a x2 model runs twice for x4 when no x4 model is bundled), small gray images
+    that fit a 28x28 digit once enlarged resgan-mnist, which rebuilds handwritten digits from 7x7
+    ones (their input is enlarged with bicubic interpolation first). Any restorer can be named with
+    -m; one that keeps the size is given a bicubic enlargement. Inputs are never overwritten and every
+    write is atomic. Exit code: 0 all done, 1 some files failed, 2 usage error.
     """, default_scale=4)

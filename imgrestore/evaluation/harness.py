@@ -19,14 +19,16 @@ import numpy as np
 import torch
 
 from imgrestore.degradations import Chain, drawn_noise_level, quantize
-from imgrestore.degradations.job import CorruptJob
 from imgrestore.errors import UsageError
 from imgrestore.evaluation.baselines import Method
+from imgrestore.grouping import group_by
 from imgrestore.io.atomic import atomic_write_bytes
 from imgrestore.io.discover import InputItem
 from imgrestore.io.image import read_image
+from imgrestore.jobs.corrupt import CorruptJob
 from imgrestore.metrics import mse, psnr, ssim, ssim_available
-from imgrestore.pipeline import ModelChoice, RestoreOptions, restore_pixels
+from imgrestore.pipeline import ModelSelector, RestoreOptions, restore_pixels
+from imgrestore.tasks import Task
 
 
 @dataclass(frozen=True)
@@ -47,15 +49,13 @@ class ModelMethod:
     """A restorer (bundled name or path) evaluated through the same pipeline as `denoise`."""
 
     name: str
-    choice: ModelChoice
+    models: ModelSelector
     options: RestoreOptions
 
     def restore(self, images: list[np.ndarray], levels: list[float] | None = None) -> list[np.ndarray]:
         out: list[np.ndarray | None] = [None] * len(images)
-        model_channels = [self.choice.channels_for(img) for img in images]
-        for channels in sorted(set(model_channels)):
-            index = [i for i, c in enumerate(model_channels) if c == channels]
-            restorer = self.choice.for_channels(channels)
+        for name, index in group_by(images, self.models.name_for).items():
+            restorer = self.models.load(name)
             given = [levels[i] for i in index] if levels is not None and restorer.uses_noise_level else None
             restored = restore_pixels([images[i] for i in index], restorer, self.options, given)
             for i, pixels in zip(index, restored):
@@ -131,8 +131,8 @@ def load_classifier(name_or_path: str) -> tuple[torch.nn.Module, tuple[int, int]
     from imgrestore.weights import catalog
 
     model = Restorer.from_file(catalog.resolve(name_or_path))
-    if model.spec.objective != "classify":
-        raise UsageError(f"--classifier {name_or_path}: a {model.spec.objective} model, not a classifier")
+    if model.spec.task is not Task.CLASSIFY:
+        raise UsageError(f"--classifier {name_or_path}: a {model.spec.task.value} model, not a classifier")
     return model.module, model.size_req.fixed or (28, 28)
 
 

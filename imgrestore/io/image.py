@@ -290,9 +290,26 @@ def _png_with_metadata(png: bytes, exif: bytes | None, icc: bytes | None) -> byt
     return png[:ihdr_end] + extra + png[ihdr_end:]
 
 
+_EXIF_IFD, _PIXEL_X, _PIXEL_Y = 0x8769, 0xA002, 0xA003
+
+
+def _exif_with_size(exif: bytes, width: int, height: int) -> bytes:
+    """``exif`` with the image size it records (PixelX/YDimension) set to ``width`` x ``height``:
+    an upscaled photo must not claim its old size."""
+    parsed = PILImage.Exif()
+    parsed.load(exif)
+    ifd = parsed.get_ifd(_EXIF_IFD)
+    if _PIXEL_X not in ifd and _PIXEL_Y not in ifd:
+        return exif
+    ifd[_PIXEL_X], ifd[_PIXEL_Y] = width, height
+    return parsed.tobytes()
+
+
 def encode_image(image: Image, fmt: str | None = None, quality: int = 95) -> tuple[bytes, list[str]]:
     """Encode to bytes in ``fmt`` (default: the image's own); returns the bytes and notes on what the format could not hold."""
     fmt = (fmt or image.fmt).upper()
+    if image.exif:
+        image = replace(image, exif=_exif_with_size(image.exif, image.width, image.height))
     notes: list[str] = []
     bit_depth = image.bit_depth
     if bit_depth == 32 and fmt == "TIFF":

@@ -29,13 +29,22 @@ def validation_chains(degrade: str) -> dict[str, Chain]:
     return {"psnr": chain}
 
 
+def crop_to_multiple(image: torch.Tensor, factor: int) -> torch.Tensor:
+    """``image`` [..., H, W] cropped at the bottom and right to a multiple of ``factor`` (the SR protocol)."""
+    height, width = image.shape[-2:]
+    return image[..., :height - height % factor, :width - width % factor]
+
+
 def validate(restorer: Restorer, val: TrainingSet, chains: dict[str, Chain], seed: int = 0) -> dict[str, float]:
     """Mean PSNR on the validation set through the tiling engine: degraded by each chain (8-bit
     quantised, as on disk), or the given degraded twins for paired data."""
+    scale = restorer.scale
+    cleans = [crop_to_multiple(img, scale) for img in val.clean]
+
     def run(degraded: list[torch.Tensor], levels: list[float] | None) -> float:
         restored = restore_images(degraded, restorer, tile=256, overlap=16, batch_size=16,
-                                  req=restorer.size_req, tiling=restorer.tiling, levels=levels)
-        return float(np.mean([psnr(out.numpy(), clean.numpy()) for out, clean in zip(restored, val.clean)]))
+                                  req=restorer.size_req, tiling=restorer.tiling, levels=levels, scale=scale)
+        return float(np.mean([psnr(out.numpy(), clean.numpy()) for out, clean in zip(restored, cleans)]))
 
     if val.degraded is not None:
         levels = [blind_sigma(d.permute(1, 2, 0).numpy()) for d in val.degraded] if restorer.uses_noise_level else None
@@ -43,7 +52,7 @@ def validate(restorer: Restorer, val: TrainingSet, chains: dict[str, Chain], see
     results: dict[str, float] = {}
     for key, chain in chains.items():
         generator = torch.Generator().manual_seed(seed_for(seed, f"val-{key}"))
-        outcomes = [chain(img[None], generator) for img in val.clean]
+        outcomes = [chain(img[None], generator) for img in cleans]
         levels = [float(drawn_noise_level(chain, o)[0]) for o in outcomes] if restorer.uses_noise_level else None
         results[key] = run([quantize(o.images)[0] for o in outcomes], levels)
     return results

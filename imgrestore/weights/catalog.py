@@ -9,6 +9,7 @@ The user folder is ``$IMGRESTORE_MODELS`` if set, else ``$XDG_DATA_HOME/imgresto
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 from pathlib import Path
 
 from imgrestore.errors import UnknownModelError, WeightsError
@@ -17,6 +18,9 @@ BUNDLED_DIR = Path(__file__).parent / "bundled"
 AUTO = "auto"
 # `--model auto`: the default denoiser for an image with this many channels.
 DEFAULTS = {1: "resunet-gray", 3: "resunet-color"}
+# `upscale --model auto`: the upscalers per domain and scale (a scale without its own model is reached
+# by running a smaller one repeatedly: x4 = x2 twice)
+UPSCALERS = {"photo": {2: "sr-photo-x2", 4: "sr-photo-x4"}, "digits": {4: "resgan-mnist"}}
 
 
 def user_dir() -> Path:
@@ -63,21 +67,66 @@ def resolve(name_or_path: str) -> Path:
                             ".safetensors file)")
 
 
+def default_upscaler(domain: str, scale: int) -> str:
+    """The bundled upscaler for ``domain`` images at ``scale``: its own model, else the largest bundled one
+    whose scale reaches it in whole passes."""
+    bundled = set(bundled_names())
+    available = {s: name for s, name in UPSCALERS[domain].items() if name in bundled}
+    for own in sorted(available, reverse=True):
+        reached = own
+        while reached < scale:
+            reached *= own
+        if reached == scale:
+            return available[own]
+    offer = ", ".join(f"x{s} ({name})" for s, name in sorted(available.items())) or "none"
+    raise UnknownModelError(f"no bundled upscaler for {domain} images at x{scale} (bundled: {offer})")
+
+
+def check_upscalers(scale: int) -> None:
+    """Raise unless some domain's bundled upscalers reach ``scale`` (each image still gets its own)."""
+    errors = []
+    for domain in UPSCALERS:
+        try:
+            default_upscaler(domain, scale)
+            return
+        except UnknownModelError as exc:
+            errors.append(str(exc))
+    raise UnknownModelError("; ".join(errors))
+
+
 def default_for(channels: int) -> str:
     """The bundled default model name for images with ``channels`` channels (1 or 3)."""
     return DEFAULTS[1 if channels == 1 else 3]
 
 
-def split_options(reference: str) -> tuple[str, dict[str, str]]:
-    """``NAME[:key=value,...]`` -> (NAME, {key: value}); runtime options such as a solver's settings
-    (``ge-mnist:method=invertgan,steps=300``). A colon not followed by key=value stays part of the name."""
-    name, sep, rest = reference.rpartition(":")
-    if not sep or "=" not in rest or "/" in rest or "\\" in rest:
-        return reference, {}
-    options = {}
-    for item in rest.split(","):
-        key, eq, value = item.partition("=")
-        if not eq or not key.strip():
-            raise UnknownModelError(f"'{reference}': options go as NAME:key=value,key=value")
-        options[key.strip()] = value.strip()
-    return name, options
+@dataclass(frozen=True)
+class ModelRef:
+    """What ``-m`` names: a model (bundled or installed name, 'auto', or a file) and its runtime options,
+    such as a solver's settings: ``ge-mnist:method=invertgan,steps=300``. The one parser and formatter."""
+
+    name: str
+    options: tuple[tuple[str, str], ...] = ()
+
+    @classmethod
+    def parse(cls, text: str) -> ModelRef:
+        """``NAME[:key=value,...]``; a colon not followed by key=value stays part of the name (``C:\\x``)."""
+        name, sep, rest = text.rpartition(":")
+        if not sep or "=" not in rest or "/" in rest or "\\" in rest:
+            return cls(text)
+        options = {}
+        for item in rest.split(","):
+            key, eq, value = item.partition("=")
+            if not eq or not key.strip():
+                raise UnknownModelError(f"'{text}': options go as NAME:key=value,key=value")
+            options[key.strip()] = value.strip()
+        return cls(name, tuple(options.items()))
+
+    @property
+    def settings(self) -> dict[str, str]:
+        return dict(self.options)
+
+    def with_settings(self, settings: dict[str, str]) -> ModelRef:
+        return ModelRef(self.name, tuple(settings.items()))
+
+    def __str__(self) -> str:
+        return f"{self.name}:{','.join(f'{k}={v}' for k, v in self.options)}" if self.options else self.name

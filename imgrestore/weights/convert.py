@@ -13,8 +13,9 @@ from pathlib import Path
 from typing import Any
 
 import torch
+from torch import nn
 
-from imgrestore.architectures import get_arch
+from imgrestore.architectures import get_arch, list_archs
 from imgrestore.errors import WeightsError
 from imgrestore.weights.fit import check_fits
 from imgrestore.weights.format import WeightsMeta, save
@@ -55,20 +56,45 @@ def strip_prefixes(state_dict: dict[str, torch.Tensor]) -> dict[str, torch.Tenso
     return out
 
 
-def convert(source: Path, target: Path, arch: str, config: dict[str, Any], meta_fields: dict[str, Any]) -> WeightsMeta:
-    """Convert ``source`` (.pth) to ``target`` (.safetensors) for ``arch``; raises if they do not fit."""
+def detect_arch(state: dict[str, torch.Tensor], source: str) -> tuple[str, dict[str, Any]]:
+    """The architecture and config that a foreign state dict's tensor names and shapes give away (spandrel's
+    way): asked of every architecture with a ``detect`` hook; exactly one must recognise it."""
+    found = [(name, config) for name in list_archs()
+             if (detect := get_arch(name).detect) is not None and (config := detect(state)) is not None]
+    if len(found) != 1:
+        known = ", ".join(name for name in list_archs() if get_arch(name).detect is not None)
+        what = "no architecture" if not found else f"several architectures ({', '.join(n for n, _ in found)})"
+        raise WeightsError(f"{source}: {what} recognised these tensors; give --arch (recognised without it: {known})")
+    return found[0]
+
+
+def load_foreign(source: Path, arch: str | None = None, config: dict[str, Any] | None = None,
+                 meta_fields: dict[str, Any] | None = None) -> tuple[nn.Module, WeightsMeta]:
+    """A foreign ``.pth`` as a loaded module and the metadata imgrestore would write for it: ``arch`` (None:
+    told from the tensors, ``config`` then overriding what they tell); raises if the tensors do not fit."""
+    state = strip_prefixes(load_pth(source))
+    config = config or {}
+    if arch is None:
+        arch, detected = detect_arch(state, str(source))
+        config = {**detected, **config}
     spec = get_arch(arch)
     arch_config = spec.make_config(config)
-    state = strip_prefixes(load_pth(source))
-    remap = spec.remap_keys
-    if remap is not None:
-        state = remap(state)
+    if spec.remap_keys is not None:
+        state = spec.remap_keys(state)
     module = spec.build(arch_config)
     check_fits(spec, module, state, str(source))
     module.load_state_dict(state)
     meta = WeightsMeta(
-        arch=arch, config=dataclasses.asdict(arch_config), task=spec.task,
-        channels=spec.channels(arch_config), training={"imported_from": source.name}, **meta_fields,
+        arch=arch, config=dataclasses.asdict(arch_config), task=spec.task.value,
+        channels=spec.channels(arch_config), training={"imported_from": source.name},
+        **{"license": "unknown", **(meta_fields or {})},
     )
+    return module, meta
+
+
+def convert(source: Path, target: Path, arch: str | None, config: dict[str, Any],
+            meta_fields: dict[str, Any]) -> WeightsMeta:
+    """Convert ``source`` (.pth) to ``target`` (.safetensors): :func:`load_foreign`, then written."""
+    module, meta = load_foreign(source, arch, config, meta_fields)
     save(target, module.state_dict(), meta)
     return meta

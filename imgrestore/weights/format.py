@@ -38,6 +38,9 @@ class WeightsMeta:
     headline: str = ""  # one short metric line for `imgrestore models`
     license: str = "MIT"
     task_options: dict[str, dict[str, str]] = field(default_factory=dict)  # `restore --task T` runtime options
+    # `--sigma auto`: (raw residual reading, true sigma) pairs measured for these weights
+    # (`benchmarks/noise_estimate.py --write-reads`); empty: the raw reading is used as it is
+    residual_reads: tuple[tuple[float, float], ...] = ()
     schema_version: int = SCHEMA_VERSION
 
     def to_json(self) -> str:

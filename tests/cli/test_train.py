@@ -211,3 +211,45 @@ def test_zoom_trains_on_zoomed_out_crops_and_is_recorded(train_folder, tmp_path,
     code, _, err = run(main, capsys, "train", "--pairs", f"{train_folder}:{train_folder}", "-o", str(out),
                        "--zoom", "0.5..1", "--steps", "1", *ARGS)
     assert code == 2 and "--zoom needs clean --data" in err
+
+
+def _captured_config(monkeypatch, capsys, command: str):
+    """The TrainConfig the `train` command builds from ``command`` (training itself is stubbed out)."""
+    import shlex
+
+    import imgrestore.training.loop as loop
+
+    seen = []
+    monkeypatch.setattr(loop, "fit", lambda config, resume=False, progress=None: seen.append(config) or config.out)
+    code, _, err = run(main, capsys, *shlex.split(command)[1:], "-q")
+    assert code == 0, err
+    return seen[0]
+
+
+def test_every_training_setting_has_its_train_option():
+    """One table: each TrainConfig field names its flag, and `imgrestore train` has that option."""
+    import typer
+
+    from imgrestore.cli.app import app
+    from imgrestore.training.config import flags
+
+    command = next(c for c in typer.main.get_command(app).commands.values() if c.name == "train")
+    options = {opt for param in command.params for opt in (*param.opts, *param.secondary_opts)}
+    assert set(flags().values()) <= options, set(flags().values()) - options
+
+
+def test_the_recorded_command_rebuilds_the_same_config(monkeypatch, capsys, tmp_path):
+    """command_line() -> the CLI -> the same TrainConfig, optional settings included."""
+    from imgrestore.training.config import TrainConfig, command_line
+
+    config = TrainConfig(
+        arch="resgan", arch_config={"width": 8, "mode": "a b", "sizes": [2, 3], "flag": None}, data=str(tmp_path),
+        out=str(tmp_path / "m.safetensors"), val="v:w", degrade="downsample:factor=4,back=true | none", crop=28,
+        batch=3, steps=7, lr=2.5e-4, weight_decay=1e-5, loss="psnr", pixel_weight=0.5, adv_weight=0.05,
+        cls_weight=0.2, disc_lr=1e-3, seed=4, device="cpu", precision="fp32", val_every=9, domain="digits",
+        augment=False, shift=2, zoom=(0.25, 1.0), init="a.safetensors", init_parts=(("generator", "g.safetensors"),),
+        subset=(0, 70), val_subset=(7000, 7500))
+    assert _captured_config(monkeypatch, capsys, command_line(config)) == config
+    plain = TrainConfig(arch="dae", arch_config={}, data=f"{tmp_path}/a:{tmp_path}/b", out="m.safetensors")
+    rebuilt = _captured_config(monkeypatch, capsys, command_line(plain))
+    assert rebuilt == plain and "--pairs" in command_line(plain)

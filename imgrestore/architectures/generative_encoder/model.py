@@ -39,7 +39,7 @@ class GEConfig:
     method: str = "ge"
     steps: int = 500
     lam: float = 0.1
-    restarts: int = 1  # at equal cost one start of 500 steps beat two of 250 (TRAINING.md)
+    restarts: int = 1  # at equal cost one start of 500 steps beat two of 250 (lab/TRAINING.md)
     solver_lr: float = 0.05
     seed: int = 0
 

@@ -3,12 +3,13 @@ discriminator with an embedded classifier (``training.objectives.adversarial``).
 
 from imgrestore.architectures.registry import ArchSpec, SizeRequirements, register
 from imgrestore.architectures.resgan.model import ResGANConfig, ResGANDiscriminator, ResGANGenerator
+from imgrestore.tasks import Task
 
 SPEC = register(ArchSpec(
     name="resgan",
     config=ResGANConfig,
     build=ResGANGenerator,
-    task="restore-coarse",
+    task=Task.UPSCALE,
     description="ResGAN generator: residual pass-through of the coarse image (add or concat), trained against a "
                 "discriminator with an embedded classifier",
     size_req=lambda config: SizeRequirements(fixed=(config.image_size, config.image_size)),

@@ -7,6 +7,7 @@ import torch
 from imgrestore.architectures.registry import ArchSpec, SizeRequirements, register
 from imgrestore.architectures.resunet.model import ResUNet, ResUNetConfig
 from imgrestore.errors import UsageError
+from imgrestore.tasks import Task
 
 
 def _size_req(config: ResUNetConfig) -> SizeRequirements:
@@ -58,7 +59,7 @@ SPEC = register(ArchSpec(
     name="resunet",
     config=ResUNetConfig,
     build=ResUNet,
-    task="denoise",
+    task=Task.DENOISE,
     description="Noise-level-conditional U-Net with residual blocks (DRUNet family): imgrestore's photo denoiser",
     size_req=_size_req,
     uses_noise_level=lambda config: config.noise_map,

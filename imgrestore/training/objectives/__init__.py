@@ -1,10 +1,11 @@
 """Training objectives by name; an architecture trains with ``spec.trainer`` if it names
-one, else with the objective of the same name as ``spec.objective``."""
+one, else a classifier with ``classify`` and any other model with ``restore``."""
 
 from __future__ import annotations
 
+from imgrestore.tasks import Task
 from imgrestore.training.objectives.adversarial import AdversarialObjective
-from imgrestore.training.objectives.base import Batch, Objective
+from imgrestore.training.objectives.base import Batch, Objective, ObjectiveContext
 from imgrestore.training.objectives.classify import ClassifyObjective
 from imgrestore.training.objectives.encode import EncodeGeneratedObjective
 from imgrestore.training.objectives.gan import GanObjective
@@ -19,10 +20,10 @@ OBJECTIVES: dict[str, type[Objective]] = {
 }
 
 
-def make_objective(run) -> Objective:
-    """The objective that trains ``run.spec``."""
-    name = run.spec.trainer or run.spec.objective
-    return OBJECTIVES[name](run)
+def make_objective(ctx: ObjectiveContext) -> Objective:
+    """The objective that trains ``ctx.spec``."""
+    name = ctx.spec.trainer or ("classify" if ctx.spec.task is Task.CLASSIFY else "restore")
+    return OBJECTIVES[name](ctx)
 
 
-__all__ = ["OBJECTIVES", "Batch", "Objective", "make_objective"]
+__all__ = ["OBJECTIVES", "Batch", "Objective", "ObjectiveContext", "make_objective"]

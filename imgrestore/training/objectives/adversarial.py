@@ -22,7 +22,13 @@ from torch import nn
 from torch.nn.functional import binary_cross_entropy_with_logits as bce
 
 from imgrestore.training.losses import loss_fn
-from imgrestore.training.objectives.base import Batch, Objective, discriminator_lr
+from imgrestore.training.objectives.base import (
+    Batch,
+    Objective,
+    ObjectiveContext,
+    discriminator_lr,
+    seed_discriminator_stream,
+)
 from imgrestore.training.objectives.classify import labelled_batch
 from imgrestore.training.validation import validate, validation_chains
 
@@ -30,24 +36,24 @@ from imgrestore.training.validation import validate, validation_chains
 class AdversarialObjective(Objective):
     """Generator loss = pixel + adversarial + attribute terms; the discriminator steps after it."""
 
-    def __init__(self, run) -> None:
-        super().__init__(run)
-        config = run.config
+    def __init__(self, ctx: ObjectiveContext) -> None:
+        super().__init__(ctx)
+        config = ctx.config
         self.loss_fn = loss_fn(config.loss)
         self.val_chains = validation_chains(config.degrade)
         self.weights = {"pixel": config.pixel_weight, "adv": config.adv_weight, "cls": config.cls_weight}
         self.discriminator: nn.Module | None = None
         self.optimizer: torch.optim.Optimizer | None = None
         if config.adv_weight > 0 or config.cls_weight > 0:
-            torch.manual_seed(config.seed + 1)
-            self.discriminator = run.spec.discriminator(run.arch_config).to(run.context.device)
+            seed_discriminator_stream(config.seed)
+            self.discriminator = ctx.spec.discriminator(ctx.arch_config).to(ctx.device)
             self.optimizer = torch.optim.Adam(self.discriminator.parameters(), lr=discriminator_lr(config, config.lr),
                                               betas=(0.5, 0.999))
-        self.classes = run.arch_config.classes
+        self.classes = ctx.arch_config.classes
 
     def batch(self) -> Batch:
-        degraded, clean, labels = labelled_batch(self.run)
-        device = self.run.context.device
+        degraded, clean, labels = labelled_batch(self.ctx)
+        device = self.ctx.device
         return Batch(degraded.to(device), clean.to(device), labels=labels.to(device))
 
     def _attributes(self, labels: torch.Tensor) -> torch.Tensor:
@@ -68,7 +74,7 @@ class AdversarialObjective(Objective):
         if self.discriminator is None or self.optimizer is None:
             return {}
         for group in self.optimizer.param_groups:
-            group["lr"] = discriminator_lr(self.run.config, lr)
+            group["lr"] = discriminator_lr(self.ctx.config, lr)
         real_rf, real_attr = self.discriminator(batch.targets)
         fake_rf, fake_attr = self.discriminator(output.detach())
         target = self._attributes(batch.labels)
@@ -83,7 +89,7 @@ class AdversarialObjective(Objective):
         return {"d_rf": loss_rf.item(), "d_attr": loss_attr.item(), "d_real_accuracy": accuracy.item()}
 
     def validate(self) -> dict[str, float]:
-        return validate(self.run.restorer, self.run.val, self.val_chains)
+        return validate(self.ctx.restorer, self.ctx.val, self.val_chains)
 
     def state_dict(self) -> dict[str, Any]:
         if self.discriminator is None or self.optimizer is None:

@@ -8,12 +8,34 @@ called, the loss, any extra networks it trains alongside (a GAN's discriminator)
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import torch
+from torch import nn
 
-if TYPE_CHECKING:
-    from imgrestore.training.loop import Run
+from imgrestore.architectures import ArchSpec
+from imgrestore.degradations import Chain, Choice
+from imgrestore.restorer import Restorer
+from imgrestore.training.config import TrainConfig
+from imgrestore.training.data import TrainingSet
+
+
+@dataclass(frozen=True)
+class ObjectiveContext:
+    """What an objective may use: the run's settings, model, data and random stream; never the loop itself
+    (its optimizer, schedule, checkpoints), as deepinv's losses take explicit arguments."""
+
+    config: TrainConfig
+    spec: ArchSpec
+    arch_config: Any
+    module: nn.Module  # the main network, trained by the loop
+    restorer: Restorer  # the same module behind the inference contract, for validation
+    data: TrainingSet
+    val: TrainingSet | None
+    generator: torch.Generator  # the run's crop and degradation draws
+    chain: Chain | Choice  # --degrade
+    device: torch.device
+    loaded_parts: dict[str, dict[str, Any]]  # --init-part records, by part
 
 
 @dataclass
@@ -29,11 +51,10 @@ class Batch:
 class Objective:
     """Base class: subclasses implement :meth:`batch`, :meth:`loss` and :meth:`validate`."""
 
-    metric_key = "val_psnr"  # where validation metrics go in the weights metadata
-    zooms = False  # draws its crops with the run's --zoom (clean-image objectives only)
+    zooms = False  # draws its crops with the ctx's --zoom (clean-image objectives only)
 
-    def __init__(self, run: Run) -> None:
-        self.run = run
+    def __init__(self, ctx: ObjectiveContext) -> None:
+        self.ctx = ctx
 
     def batch(self) -> Batch:
         raise NotImplementedError
@@ -59,6 +80,16 @@ class Objective:
 
     def load_state_dict(self, state: dict[str, Any]) -> None:
         pass
+
+
+def seed_discriminator_stream(seed: int) -> None:
+    """Seed the process's global random stream with ``seed + 1`` before a discriminator is built.
+
+    Its initial weights and every later global draw (its dropout) come from that stream; the loop seeds
+    the same stream with ``seed`` for the main network before. Kept, rather than a private generator, so
+    the bundled GAN models (resgan-mnist, the generative encoder's DCGAN) still rebuild bit for bit from
+    the commands in their metadata."""
+    torch.manual_seed(seed + 1)
 
 
 def discriminator_lr(config, lr: float) -> float:

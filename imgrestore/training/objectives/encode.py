@@ -1,6 +1,6 @@
 """The generative encoder's autoencoder stage: train E and DC on images drawn from a frozen G.
 
-The generator comes from a finished `dcgan` run (``--init-part generator=FILE``) and stays fixed:
+The generator comes from a finished `dcgan` ctx (``--init-part generator=FILE``) and stays fixed:
 each step samples G(z) and teaches DC(E(.)) to reproduce it (the paper's Figure 1, step 2), so E
 learns to encode images of G's distribution. Validation: the autoencoder's reconstruction PSNR on
 the clean validation images.
@@ -14,41 +14,41 @@ import torch
 from imgrestore.errors import UsageError
 from imgrestore.metrics import psnr
 from imgrestore.training.losses import loss_fn
-from imgrestore.training.objectives.base import Batch, Objective
+from imgrestore.training.objectives.base import Batch, Objective, ObjectiveContext
 
 
 class EncodeGeneratedObjective(Objective):
     """Autoencode samples of the module's frozen generator."""
 
-    def __init__(self, run) -> None:
-        super().__init__(run)
-        if "generator" not in run.loaded_parts:
-            raise UsageError(f"--arch {run.config.arch} trains its autoencoder on a finished generator: "
+    def __init__(self, ctx: ObjectiveContext) -> None:
+        super().__init__(ctx)
+        if "generator" not in ctx.loaded_parts:
+            raise UsageError(f"--arch {ctx.config.arch} trains its autoencoder on a finished generator: "
                              "give --init-part generator=DCGAN_FILE")
-        self.generator = run.module.generator
+        self.generator = ctx.module.generator
         self.generator.requires_grad_(False)
-        self.loss_fn = loss_fn(run.config.loss)
+        self.loss_fn = loss_fn(ctx.config.loss)
 
     def batch(self) -> Batch:
-        run = self.run
-        z = torch.randn(run.config.batch, run.arch_config.z_dim, generator=run.generator).to(run.context.device)
+        ctx = self.ctx
+        z = torch.randn(ctx.config.batch, ctx.arch_config.z_dim, generator=ctx.generator).to(ctx.device)
         self.generator.eval()  # the loop puts the whole module in train mode; G's BatchNorm must not move
         with torch.no_grad():
             images = self.generator(z)
         return Batch(images, images)
 
     def forward(self, trainable: torch.nn.Module, batch: Batch) -> torch.Tensor:
-        return self.run.module.autoencode(batch.inputs)
+        return self.ctx.module.autoencode(batch.inputs)
 
     def loss(self, output: torch.Tensor, batch: Batch) -> tuple[torch.Tensor, dict[str, float]]:
         return self.loss_fn(output, batch.targets), {}
 
     def validate(self) -> dict[str, float]:
-        module, device = self.run.module, self.run.context.device
+        module, device = self.ctx.module, self.ctx.device
         scores = []
         with torch.inference_mode():
-            for start in range(0, len(self.run.val.clean), 256):
-                clean = torch.stack(self.run.val.clean[start:start + 256]).to(device)
+            for start in range(0, len(self.ctx.val.clean), 256):
+                clean = torch.stack(self.ctx.val.clean[start:start + 256]).to(device)
                 restored = module.autoencode(clean)
                 scores += [psnr(a.cpu().numpy(), b.cpu().numpy()) for a, b in zip(restored, clean)]
         return {"psnr_reconstruct": float(np.mean(scores))}

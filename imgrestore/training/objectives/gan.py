@@ -14,7 +14,13 @@ import torch
 from torch import nn
 from torch.nn.functional import binary_cross_entropy_with_logits as bce
 
-from imgrestore.training.objectives.base import Batch, Objective, discriminator_lr
+from imgrestore.training.objectives.base import (
+    Batch,
+    Objective,
+    ObjectiveContext,
+    discriminator_lr,
+    seed_discriminator_stream,
+)
 
 REAL_LABEL = 0.9  # one-sided label smoothing: a discriminator that is never certain keeps the generator's gradients alive
 
@@ -22,22 +28,21 @@ REAL_LABEL = 0.9  # one-sided label smoothing: a discriminator that is never cer
 class GanObjective(Objective):
     """Generator vs discriminator on whole images of the training data."""
 
-    metric_key = "val"
 
-    def __init__(self, run) -> None:
-        super().__init__(run)
-        torch.manual_seed(run.config.seed + 1)
-        self.discriminator = run.spec.discriminator(run.arch_config).to(run.context.device)
-        self.optimizer = torch.optim.Adam(self.discriminator.parameters(), lr=discriminator_lr(run.config, run.config.lr),
+    def __init__(self, ctx: ObjectiveContext) -> None:
+        super().__init__(ctx)
+        seed_discriminator_stream(ctx.config.seed)
+        self.discriminator = ctx.spec.discriminator(ctx.arch_config).to(ctx.device)
+        self.optimizer = torch.optim.Adam(self.discriminator.parameters(), lr=discriminator_lr(ctx.config, ctx.config.lr),
                                           betas=(0.5, 0.999))
-        self.z_dim = run.arch_config.z_dim
+        self.z_dim = ctx.arch_config.z_dim
 
     def batch(self) -> Batch:
-        run = self.run
-        picks = torch.randint(len(run.data.clean), (run.config.batch,), generator=run.generator)
-        real = torch.stack([run.data.clean[i] for i in picks.tolist()])
-        z = torch.randn(run.config.batch, self.z_dim, generator=run.generator)
-        return Batch(z.to(run.context.device), real.to(run.context.device))
+        ctx = self.ctx
+        picks = torch.randint(len(ctx.data.clean), (ctx.config.batch,), generator=ctx.generator)
+        real = torch.stack([ctx.data.clean[i] for i in picks.tolist()])
+        z = torch.randn(ctx.config.batch, self.z_dim, generator=ctx.generator)
+        return Batch(z.to(ctx.device), real.to(ctx.device))
 
     def loss(self, output: torch.Tensor, batch: Batch) -> tuple[torch.Tensor, dict[str, float]]:
         verdict = self.discriminator(output)
@@ -45,7 +50,7 @@ class GanObjective(Objective):
 
     def after_step(self, output: torch.Tensor, batch: Batch, lr: float) -> dict[str, float]:
         for group in self.optimizer.param_groups:
-            group["lr"] = discriminator_lr(self.run.config, lr)
+            group["lr"] = discriminator_lr(self.ctx.config, lr)
         real, fake = self.discriminator(batch.targets), self.discriminator(output)
         loss = bce(real, torch.full_like(real, REAL_LABEL)) + bce(fake, torch.zeros_like(fake))
         self.optimizer.zero_grad(set_to_none=True)

@@ -9,7 +9,7 @@ from imgrestore.errors import UsageError
 from imgrestore.noise_level import blind_sigma
 from imgrestore.training.data import random_crops
 from imgrestore.training.losses import loss_fn
-from imgrestore.training.objectives.base import Batch, Objective
+from imgrestore.training.objectives.base import Batch, Objective, ObjectiveContext
 from imgrestore.training.validation import validate, validation_chains
 
 
@@ -18,30 +18,35 @@ class RestoreObjective(Objective):
 
     zooms = True
 
-    def __init__(self, run) -> None:
-        super().__init__(run)
-        self.loss_fn = loss_fn(run.config.loss)
-        self.val_chains = validation_chains(run.config.degrade)
+    def __init__(self, ctx: ObjectiveContext) -> None:
+        super().__init__(ctx)
+        scale = ctx.restorer.scale
+        if ctx.config.crop % scale:
+            raise UsageError(f"--crop {ctx.config.crop} must be a multiple of the model's scale {scale}")
+        if scale > 1 and ctx.data.paired:
+            raise UsageError(f"a x{scale} model trains on clean --data degraded on the fly, not on --pairs")
+        self.loss_fn = loss_fn(ctx.config.loss)
+        self.val_chains = validation_chains(ctx.config.degrade)
 
     def batch(self) -> Batch:
-        run, config = self.run, self.run.config
+        ctx, config = self.ctx, self.ctx.config
         levels = None
-        if run.data.paired:
-            degraded, clean = random_crops(run.data.clean, config.batch, config.crop, run.generator,
-                                           config.augment, partners=run.data.degraded, shift=config.shift)
-            if run.restorer.uses_noise_level:
+        if ctx.data.paired:
+            degraded, clean = random_crops(ctx.data.clean, config.batch, config.crop, ctx.generator,
+                                           config.augment, partners=ctx.data.degraded, shift=config.shift)
+            if ctx.restorer.uses_noise_level:
                 levels = torch.tensor([blind_sigma(d.permute(1, 2, 0).numpy()) for d in degraded])
         else:
-            clean = random_crops(run.data.clean, config.batch, config.crop, run.generator, config.augment,
+            clean = random_crops(ctx.data.clean, config.batch, config.crop, ctx.generator, config.augment,
                                  shift=config.shift, zoom=config.zoom)
-            outcome = run.chain(clean, run.generator)
+            outcome = ctx.chain(clean, ctx.generator)
             degraded = quantize(outcome.images)
-            if run.restorer.uses_noise_level:
-                levels = drawn_noise_level(run.chain, outcome)
-            if degraded.shape != clean.shape:
-                raise UsageError(f"--degrade {config.degrade}: training needs degradations that keep the size "
-                                 "(use downsample:back=true)")
-        device = run.context.device
+            if ctx.restorer.uses_noise_level:
+                levels = drawn_noise_level(ctx.chain, outcome)
+            scale = ctx.restorer.scale
+            if degraded.shape[-2:] != (clean.shape[-2] // scale, clean.shape[-1] // scale):
+                raise UsageError(f"--degrade {config.degrade}: {_size_rule(scale)}")
+        device = ctx.device
         return Batch(degraded.to(device).contiguous(memory_format=torch.channels_last),
                      clean.to(device).contiguous(memory_format=torch.channels_last),
                      levels=None if levels is None else (levels / 255).to(device))
@@ -50,4 +55,11 @@ class RestoreObjective(Objective):
         return self.loss_fn(output, batch.targets), {}
 
     def validate(self) -> dict[str, float]:
-        return validate(self.run.restorer, self.run.val, self.val_chains)
+        return validate(self.ctx.restorer, self.ctx.val, self.val_chains)
+
+
+def _size_rule(scale: int) -> str:
+    if scale == 1:
+        return "training needs degradations that keep the size (use downsample:back=true)"
+    return (f"a x{scale} model trains on inputs {scale} times smaller than the crops "
+            f"(e.g. downsample:factor={scale},mode=bicubic)")

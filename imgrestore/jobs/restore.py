@@ -1,0 +1,78 @@
+"""The restoring folder job: tiles of a group of images share forward passes, each image's report
+record gets the model, noise level and notes it was restored with."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from imgrestore.devices import resolve_device
+from imgrestore.grouping import group_by
+from imgrestore.pipeline import (
+    ModelSelector,
+    RestoreOptions,
+    check_domain,
+    default_batch_size,
+    enlarge,
+    noise_levels,
+    restore_pixels,
+    upscale_plan,
+)
+from imgrestore.restorer import Restorer
+from imgrestore.tiling import effective_tile, tile_grid
+
+
+@dataclass
+class RestoreJob:
+    """The folder engine's restoring job: tiles of a group of images share forward passes."""
+
+    models: ModelSelector
+    options: RestoreOptions
+
+    @property
+    def group_limit(self) -> int:
+        return self.options.batch_size or default_batch_size(resolve_device(self.models.device))
+
+    def cost(self, image) -> int:
+        """Number of tiles ``image`` makes for its restorer; refuses an image clearly not of the model's domain."""
+        restorer = self.models.restorer_for(image.pixels)
+        if not self.options.allow_domain_mismatch:
+            check_domain(restorer, image.pixels)
+        tile = effective_tile(self.options.tile, restorer.size_req, restorer.tiling)
+        factor, passes = upscale_plan(restorer, self.options.scale)
+        height, width = image.height * factor, image.width * factor
+        return sum(len(tile_grid(height * restorer.scale ** k, width * restorer.scale ** k, tile, self.options.overlap))
+                   for k in range(passes))
+
+    def process(self, group: list) -> list:
+        outputs: list = [None] * len(group)
+        for name, index in group_by(group, lambda pending: self.models.name_for(pending.image.pixels)).items():
+            restored = self._restore([group[i] for i in index], self.models.load(name))
+            for i, image in zip(index, restored):
+                outputs[i] = image
+        return outputs
+
+    def _restore(self, group: list, restorer: Restorer) -> list:
+        factor, passes = upscale_plan(restorer, self.options.scale)
+        pixels = [g.image.pixels for g in group]
+        if self.options.restore_first:  # at the low resolution, where camera noise and JPEG blocks are what they were
+            cleaner = self.models.load(self.options.restore_first)
+            pixels = restore_pixels(pixels, cleaner, replace(self.options, scale=1, tta=False, sharpen=False))
+            for loaded in group:
+                loaded.result.notes.append(f"restored with {cleaner.name} before upscaling")
+        pixels = [enlarge(p, factor) for p in pixels]
+        # the folder engine has already estimated each input's noise for the report: reuse it
+        estimates = [g.result.noise_estimate for g in group] if factor == 1 else None
+        levels = noise_levels(pixels, restorer, self.options, estimates)
+        outputs = restore_pixels(pixels, restorer, self.options, levels)
+        fixed = restorer.size_req.fixed
+        for index, loaded in enumerate(group):
+            loaded.result.model = restorer.name
+            if levels is not None:
+                loaded.result.noise_level = round(levels[index], 2)
+            size = (loaded.image.height * factor, loaded.image.width * factor)
+            if fixed is not None and size != fixed:  # the documented decision for fixed-size models
+                loaded.result.notes.append(f"resized {size[1]}x{size[0]} to the model's {fixed[1]}x{fixed[0]} "
+                                           "(area) and back (bicubic)")
+            if passes > 1:
+                loaded.result.notes.append(f"x{restorer.scale ** passes}: the x{restorer.scale} model ran {passes} times")
+        return [g.image.with_pixels(pixels) for g, pixels in zip(group, outputs)]
