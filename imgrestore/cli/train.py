@@ -107,11 +107,12 @@ def train(
     resume: Annotated[bool, typer.Option("--resume", help="Continue from the checkpoint in the work folder.")] = False,
     seed: SeedOpt = 0,
     device: DeviceOpt = "auto",
-    precision: PrecisionOpt = "bf16",
+    precision: PrecisionOpt = "auto",
     quiet: QuietOpt = False,
 ) -> None:
     """Train a restorer on clean images degraded on the fly, validate, checkpoint, then export it."""
     from imgrestore.training.loop import TrainConfig, fit
+
 
     if (data is None) == (pairs is None):
         raise UsageError("give exactly one of --data (clean images) or --pairs DEGRADED_DIR:CLEAN_DIR")

@@ -64,7 +64,7 @@ class TrainConfig:
     disc_lr: float = field(default=0.0, metadata=_flag("--disc-lr", optional=True))  # 0: the discriminator uses lr
     seed: int = field(default=0, metadata=_flag("--seed"))
     device: str = field(default="auto", metadata=_flag("--device"))
-    precision: str = field(default="bf16", metadata=_flag("--precision"))
+    precision: str = field(default="auto", metadata=_flag("--precision"))  # recorded as resolved (bf16 or fp32)
     checkpoint_every: int = field(default=250, metadata=_flag("--checkpoint-every", optional=True))
     val_every: int = field(default=500, metadata=_flag("--val-every"))
     workdir: str = field(default="", metadata=_flag("--workdir", optional=True))

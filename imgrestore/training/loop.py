@@ -23,7 +23,7 @@ from torch import nn
 
 from imgrestore.architectures import get_arch
 from imgrestore.degradations import parse_degradation, seed_for
-from imgrestore.devices import resolve_device
+from imgrestore.devices import precision_name, resolve_device
 from imgrestore.errors import UsageError, WeightsMismatchError
 from imgrestore.restorer import Restorer
 from imgrestore.signals import exit_on_signals
@@ -59,10 +59,12 @@ class Run:
     """The mutable parts of one training run: module, optimizer, data, state, files."""
 
     def __init__(self, config: TrainConfig, resume: bool) -> None:
+        self.context = distributed.setup(resolve_device(config.device))
+        # the metadata records the precision that ran: 'auto' would read differently on another machine
+        config = dataclasses.replace(config, precision=precision_name(config.precision, self.context.device))
         self.config = config
         self.spec = get_arch(config.arch)
         self.arch_config = self.spec.make_config(config.arch_config)
-        self.context = distributed.setup(resolve_device(config.device))
         torch.manual_seed(config.seed)  # identical initial weights on every rank
         self.module = self.spec.build(self.arch_config)
         self.init_training: dict[str, Any] = {}
@@ -214,6 +216,7 @@ class Run:
 def fit(config: TrainConfig, resume: bool = False, progress: Callable[[dict[str, Any]], None] | None = None) -> Path:
     """Train per ``config`` (on one process, or several under torchrun); returns the exported weights path."""
     run = Run(config, resume)
+    config = run.config  # with the precision resolved
     main = run.context.is_main
     started = time.monotonic() - run.state.seconds
     try:

@@ -253,3 +253,15 @@ def test_the_recorded_command_rebuilds_the_same_config(monkeypatch, capsys, tmp_
     plain = TrainConfig(arch="dae", arch_config={}, data=f"{tmp_path}/a:{tmp_path}/b", out="m.safetensors")
     rebuilt = _captured_config(monkeypatch, capsys, command_line(plain))
     assert rebuilt == plain and "--pairs" in command_line(plain)
+
+
+def test_the_recorded_precision_is_the_one_that_ran(train_folder, tmp_path, capsys, monkeypatch):
+    """`--precision auto` (the default) is recorded as what it resolved to, so the command reproduces."""
+    from imgrestore import devices
+
+    monkeypatch.setattr(devices, "native_bf16", lambda device: False)
+    out = tmp_path / "m.safetensors"
+    args = [a for a in ARGS if a not in ("--precision", "fp32")]
+    code, _, err = run(main, capsys, "train", "--data", str(train_folder), "-o", str(out), "--steps", "1", *args)
+    assert code == 0, err
+    assert "--precision fp32" in read_meta(out).training["command"]
