@@ -148,3 +148,28 @@ def test_a_model_s_residual_calibration_comes_from_its_own_weights():
         reads = read_meta(catalog.resolve(name)).residual_reads
         assert len(reads) >= 3 and all(true >= measured for measured, true in reads)
     assert read_meta(catalog.resolve("resunet-real")).residual_reads == ()
+
+
+def test_the_auto_sigma_probe_reads_through_the_model_s_own_calibration():
+    """model_sigma maps the residual through ``restorer.meta.residual_reads``: a calibration saying the
+    residual reads twice the true sigma halves the check's reading (down to the MAX_LOWERING floor)."""
+    from dataclasses import replace
+
+    clean = np.full((320, 320, 3), 0.5, np.float32)
+    image = noisy(clean, 15, seed=3)
+    prior = blind_sigma(image)
+    boxes = probe_windows(image)
+    base = read_meta(catalog.resolve("resunet-color"))
+
+    class Perfect:  # restores the flat windows exactly: the residual is all the noise
+        uses_noise_level = True
+
+        def __init__(self, reads):
+            self.meta = replace(base, residual_reads=reads)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr("imgrestore.pipeline.restore_pixels", lambda windows, *args: [clean[box] for box in boxes])
+        plain = model_sigma(image, Perfect(()), RestoreOptions(), prior)
+        halved = model_sigma(image, Perfect(((0.0, 0.0), (100.0, 50.0))), RestoreOptions(), prior)
+    assert plain == pytest.approx(min(prior, 15), rel=0.05)
+    assert halved == pytest.approx(0.75 * prior)  # the floor: a reading of half is lowered by at most 25 %
