@@ -27,6 +27,7 @@ from imgrestore.noise_level import (
 )
 from imgrestore.postfilter import sharpen
 from imgrestore.restorer import Restorer
+from imgrestore.sizes import passes_for
 from imgrestore.tasks import Task
 from imgrestore.tiling import restore_images
 from imgrestore.weights import catalog
@@ -201,10 +202,8 @@ def upscale_plan(restorer: Restorer, scale: int) -> tuple[int, int]:
     own = restorer.scale
     if own == 1:
         return scale, 1
-    passes, reached = 1, own
-    while reached < scale:
-        passes, reached = passes + 1, reached * own
-    if scale != 1 and reached != scale:
+    passes = passes_for(max(scale, own), own)
+    if passes is None:
         raise UsageError(f"{restorer.name} enlarges x{own}: --scale {scale} is not a power of {own}")
     return 1, passes
 

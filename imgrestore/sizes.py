@@ -32,3 +32,12 @@ class SizeRequirements:
             n = max(n, self.minimum)
             return -(-n // self.multiple_of) * self.multiple_of
         return up(height), up(width)
+
+
+def passes_for(scale: int, own: int) -> int | None:
+    """How many runs of a x``own`` upscaler enlarge ``scale`` times (x4 = two runs of x2), or None if no
+    whole number of runs does."""
+    passes, reached = 1, own
+    while reached < scale:
+        passes, reached = passes + 1, reached * own
+    return passes if reached == scale else None

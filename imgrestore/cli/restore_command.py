@@ -44,8 +44,6 @@ def parse_sigma(text: str) -> float | None:
     return value
 
 
-
-
 REAL_NOISE_MODEL = "resunet-real"  # `upscale --restore-first`: camera noise and JPEG, removed before enlarging
 
 

@@ -60,8 +60,9 @@ class RestoreJob:
             for loaded in group:
                 loaded.result.notes.append(f"restored with {cleaner.name} before upscaling")
         pixels = [enlarge(p, factor) for p in pixels]
-        # the folder engine has already estimated each input's noise for the report: reuse it
-        estimates = [g.result.noise_estimate for g in group] if factor == 1 else None
+        # the folder engine has already estimated each input's noise for the report: reuse it if unchanged
+        unchanged = factor == 1 and not self.options.restore_first
+        estimates = [g.result.noise_estimate for g in group] if unchanged else None
         levels = noise_levels(pixels, restorer, self.options, estimates)
         outputs = restore_pixels(pixels, restorer, self.options, levels)
         fixed = restorer.size_req.fixed

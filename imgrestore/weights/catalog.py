@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from imgrestore.errors import UnknownModelError, WeightsError
+from imgrestore.sizes import passes_for
 
 BUNDLED_DIR = Path(__file__).parent / "bundled"
 AUTO = "auto"
@@ -73,10 +74,7 @@ def default_upscaler(domain: str, scale: int) -> str:
     bundled = set(bundled_names())
     available = {s: name for s, name in UPSCALERS[domain].items() if name in bundled}
     for own in sorted(available, reverse=True):
-        reached = own
-        while reached < scale:
-            reached *= own
-        if reached == scale:
+        if passes_for(scale, own) is not None:
             return available[own]
     offer = ", ".join(f"x{s} ({name})" for s, name in sorted(available.items())) or "none"
     raise UnknownModelError(f"no bundled upscaler for {domain} images at x{scale} (bundled: {offer})")
