@@ -85,3 +85,26 @@ def test_plug_and_play_with_our_denoiser_undoes_a_known_blur():
     assert psnr(restored[inner], clean[inner]) > psnr(damaged[inner], clean[inner]) + 2
     sigmas = [s for s, _ in schedule(2.0, PnPSettings())]
     assert sigmas[0] == 49 and abs(sigmas[-1] - 2) < 1e-9 and sigmas == sorted(sigmas, reverse=True)
+
+
+def test_kernels_by_name_and_from_an_image(tmp_path):
+    import numpy as np
+    import pytest
+    from factories import write_png
+
+    from imgrestore.degradations.kernels import parse_kernel
+    from imgrestore.errors import SpecError
+
+    for text, side in (("gaussian:sigma=1.6,size=25", 25), ("motion:length=15,angle=45", 19), ("box:size=5", 5)):
+        kernel = parse_kernel(text)
+        assert kernel.shape == (side, side) and abs(float(kernel.sum()) - 1) < 1e-5 and (kernel >= 0).all()
+    line = np.zeros((9, 9, 1), np.float32)
+    line[4, 1:8] = 1.0
+    kernel = parse_kernel(str(write_png(tmp_path / "k.png", line)))
+    assert kernel.shape == (9, 9) and abs(float(kernel[4, 1]) - 1 / 7) < 1e-6
+    write_png(tmp_path / "even.png", np.ones((8, 8, 1), np.float32))
+    write_png(tmp_path / "black.png", np.zeros((5, 5, 1), np.float32))
+    for bad in ("blur:sigma=2", "gaussian", "gaussian:sigma=x", "gaussian:width=3", "box:size=4",
+                str(tmp_path / "even.png"), str(tmp_path / "black.png")):
+        with pytest.raises(SpecError):
+            parse_kernel(bad)
