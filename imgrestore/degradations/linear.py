@@ -6,8 +6,11 @@ blur kernel, a scan's scratch mask) and give the solver its three pieces, as dee
 ``||y - A x||^2 + alpha ||x - z||^2`` over x. Images are [B, C, H, W] floats.
 
 Blur's data step is solved in the Fourier domain, which assumes the image wraps around at its
-borders. The image and the target are first padded by mirroring (as the blur itself was applied,
-with mirrored borders) by the kernel's size, so the wrap-around falls in the padding and is cropped.
+borders. The estimate is padded by mirroring by the kernel's size, and beyond the observed border the
+target is what the padded estimate looks like blurred: the wrap-around then falls in a margin that is
+consistent with the data, and is cropped. Mirroring the target itself instead is a wrong guess that a
+kernel with spectral zeros (a motion streak) spreads over the whole image: measured 16.3 dB against
+29.8 on a val photo with a 15 px motion blur (lab/TRAINING.md).
 """
 
 from __future__ import annotations
@@ -52,14 +55,17 @@ class KnownBlur:
         return torch.fft.rfft2(torch.roll(grid, shifts=(-(k // 2), -(k // 2)), dims=(0, 1)))
 
     def data_step(self, z: torch.Tensor, y: torch.Tensor, alpha: float) -> torch.Tensor:
-        """argmin_x ||y - k * x||^2 + alpha ||x - z||^2, in closed form per frequency."""
+        """argmin_x ||y - k * x||^2 + alpha ||x - z||^2, in closed form per frequency (borders: see the module)."""
         pad = self.pad
         height, width = y.shape[-2:]
         mode = "reflect" if pad < min(height, width) else "replicate"
-        yp, zp = (F.pad(t.to(torch.float64), (pad, pad, pad, pad), mode=mode) for t in (y, z))
-        spectrum = self._spectrum(*yp.shape[-2:])
-        numerator = spectrum.conj() * torch.fft.rfft2(yp) + alpha * torch.fft.rfft2(zp)
-        x = torch.fft.irfft2(numerator / (spectrum.abs() ** 2 + alpha), s=yp.shape[-2:])
+        zp = F.pad(z.to(torch.float64), (pad, pad, pad, pad), mode=mode)
+        size = zp.shape[-2:]
+        spectrum = self._spectrum(*size)
+        target = torch.fft.irfft2(torch.fft.rfft2(zp) * spectrum, s=size)  # the estimate, blurred
+        target[..., pad:pad + height, pad:pad + width] = y.to(torch.float64)  # and the observation where there is one
+        numerator = spectrum.conj() * torch.fft.rfft2(target) + alpha * torch.fft.rfft2(zp)
+        x = torch.fft.irfft2(numerator / (spectrum.abs() ** 2 + alpha), s=size)
         return x[..., pad:pad + height, pad:pad + width].to(y.dtype)
 
 
