@@ -51,10 +51,10 @@ Denoiser = Callable[[np.ndarray, float], np.ndarray]  # [H, W, C] 0..1 pixels, s
 def solve(damaged: np.ndarray, operator: KnownOperator, denoise: Denoiser, noise: float,
           settings: PnPSettings = PnPSettings(), start: np.ndarray | None = None) -> np.ndarray:
     """Restore [H, W, C] 0..1 ``damaged`` = A(clean) + noise of level ``noise`` (0..255) by HQS."""
-    y = torch.from_numpy(np.ascontiguousarray(damaged.transpose(2, 0, 1)))[None].to(torch.float64)
-    x = y if start is None else torch.from_numpy(np.ascontiguousarray(start.transpose(2, 0, 1)))[None].to(torch.float64)
+    y = torch.from_numpy(np.ascontiguousarray(damaged.transpose(2, 0, 1), dtype=np.float32))[None]
+    x = y if start is None else torch.from_numpy(np.ascontiguousarray(start.transpose(2, 0, 1), dtype=np.float32))[None]
     for sigma, alpha in schedule(noise, settings):
         x = operator.data_step(x, y, alpha).clamp(0, 1)
         pixels = np.ascontiguousarray(x[0].permute(1, 2, 0).numpy(), dtype=np.float32)
-        x = torch.from_numpy(np.ascontiguousarray(denoise(pixels, sigma).transpose(2, 0, 1)))[None].to(torch.float64)
+        x = torch.from_numpy(np.ascontiguousarray(denoise(pixels, sigma).transpose(2, 0, 1), dtype=np.float32))[None]
     return np.ascontiguousarray(x[0].permute(1, 2, 0).numpy(), dtype=np.float32)

@@ -12,7 +12,7 @@ from typing import Annotated
 
 import typer
 
-from imgrestore.cli import corrupt, denoise, evaluate, inpaint, models, restore, train, upscale
+from imgrestore.cli import corrupt, deblur, denoise, evaluate, inpaint, models, restore, train, upscale
 from imgrestore.errors import ImgrestoreError
 from imgrestore.signals import Interrupted, Received, exit_on_signals
 
@@ -43,6 +43,7 @@ def _options(
 
 
 app.command("denoise")(denoise.denoise)
+app.command("deblur")(deblur.deblur)
 app.command("inpaint")(inpaint.inpaint)
 app.command("upscale")(upscale.upscale)
 app.command("restore")(restore.restore)

@@ -59,11 +59,11 @@ class KnownBlur:
         pad = self.pad
         height, width = y.shape[-2:]
         mode = "reflect" if pad < min(height, width) else "replicate"
-        zp = F.pad(z.to(torch.float64), (pad, pad, pad, pad), mode=mode)
+        zp = F.pad(z, (pad, pad, pad, pad), mode=mode)  # in z's precision: float32 halves a large photo's memory
         size = zp.shape[-2:]
-        spectrum = self._spectrum(*size)
+        spectrum = self._spectrum(*size).to(torch.complex128 if zp.dtype == torch.float64 else torch.complex64)
         target = torch.fft.irfft2(torch.fft.rfft2(zp) * spectrum, s=size)  # the estimate, blurred
-        target[..., pad:pad + height, pad:pad + width] = y.to(torch.float64)  # and the observation where there is one
+        target[..., pad:pad + height, pad:pad + width] = y.to(zp.dtype)  # and the observation where there is one
         numerator = spectrum.conj() * torch.fft.rfft2(target) + alpha * torch.fft.rfft2(zp)
         x = torch.fft.irfft2(numerator / (spectrum.abs() ** 2 + alpha), s=size)
         return x[..., pad:pad + height, pad:pad + width].to(y.dtype)
