@@ -103,7 +103,7 @@ class Run:
             config=config, spec=self.spec, arch_config=self.arch_config, module=self.module, restorer=self.restorer,
             data=data, val=self.val, generator=generator, chain=parse_degradation(config.degrade),
             device=self.context.device, loaded_parts=self.loaded_parts))
-        if config.zoom and (data.paired or not self.objective.zooms):
+        if config.zoom and (data.paired or not self.objective.zoomable):
             raise UsageError("--zoom needs clean --data for a restorer: a degraded twin (--pairs) or another "
                              "kind of model cannot be zoomed out like a clean photo")
         if resume:

@@ -51,7 +51,7 @@ class Batch:
 class Objective:
     """Base class: subclasses implement :meth:`batch`, :meth:`loss` and :meth:`validate`."""
 
-    zooms = False  # draws its crops with the ctx's --zoom (clean-image objectives only)
+    zoomable = False  # its crops may be zoomed out by --zoom (clean-image restoring objectives only)
 
     def __init__(self, ctx: ObjectiveContext) -> None:
         self.ctx = ctx

@@ -1,6 +1,6 @@
 """The generative encoder's autoencoder stage: train E and DC on images drawn from a frozen G.
 
-The generator comes from a finished `dcgan` ctx (``--init-part generator=FILE``) and stays fixed:
+The generator comes from a finished `dcgan` run (``--init-part generator=FILE``) and stays fixed:
 each step samples G(z) and teaches DC(E(.)) to reproduce it (the paper's Figure 1, step 2), so E
 learns to encode images of G's distribution. Validation: the autoencoder's reconstruction PSNR on
 the clean validation images.

@@ -16,7 +16,7 @@ from imgrestore.training.validation import validate, validation_chains
 class RestoreObjective(Objective):
     """Learn degraded -> clean with ``--loss`` on random crops."""
 
-    zooms = True
+    zoomable = True
 
     def __init__(self, ctx: ObjectiveContext) -> None:
         super().__init__(ctx)
