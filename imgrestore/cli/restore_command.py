@@ -95,6 +95,10 @@ def make_restore_command(name: str, default_model: str, doc: str, default_scale:
         named = task or name
         job_task = (Task.UPSCALE if scale > 1 else
                     Task(named) if named in {t.value for t in Task} else Task.RESTORE)
+        if model == catalog.AUTO and job_task not in (Task.DENOISE, Task.UPSCALE, Task.RESTORE):
+            hint = " (photos with a known blur: `imgrestore deblur --kernel ...`)" if job_task is Task.DEBLUR else ""
+            raise UsageError(f"--task {job_task.value} has no automatic model: name one with -m, e.g. -m ge-mnist "
+                             f"for digits{hint}")
         models = ModelSelector(model, device, precision, task=job_task, scale=scale)
         if model == catalog.AUTO and job_task is Task.UPSCALE:
             catalog.check_upscalers(scale)  # a scale no bundled upscaler reaches fails before any file
