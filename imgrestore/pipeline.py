@@ -84,6 +84,11 @@ class ModelSelector:
         return self._loaded[name]
 
 
+def tiles_per_pass(options: RestoreOptions, device: str) -> int:
+    """Tiles per forward pass: ``--batch-size``, else :func:`default_batch_size` of the device."""
+    return options.batch_size or default_batch_size(resolve_device(device))
+
+
 def default_batch_size(device: torch.device) -> int:
     """Tiles per forward pass when the user names none: 1 on a CPU, 4 on a GPU.
 
@@ -97,25 +102,21 @@ def with_task_options(reference: str, task: str) -> str:
     """``reference`` with the runtime options its weights recommend for ``task`` (``task_options`` in the
     metadata, e.g. the generative encoder's tuned solver settings; key ``TASK:METHOD`` when the user
     picks another ``method=``); options the user gave win."""
-    if not task or reference == catalog.AUTO:
-        return reference
     ref = catalog.ModelRef.parse(reference)
+    if not task or reference == catalog.AUTO or catalog.is_foreign(ref.name):  # a .pth carries no task options
+        return reference
     given = ref.settings
     options = read_meta(catalog.resolve(ref.name)).task_options
     key = f"{task}:{given['method']}" if "method" in given and f"{task}:{given['method']}" in options else task
     return str(ref.with_settings({**options.get(key, {}), **given}))
 
 
-FOREIGN_SUFFIXES = (".pth", ".pt")
-
-
 def _foreign_restorer(path: Path, device: str, precision: str) -> Restorer:
     """A community ``.pth`` whose architecture its tensors give away, converted in memory (nothing written)."""
     from imgrestore.weights.convert import load_foreign
 
-    module, meta = load_foreign(path)
-    spec = get_arch(meta.arch)
-    return Restorer(spec, spec.make_config(meta.config), module, meta, resolve_device(device), precision, path.stem)
+    module, config, meta = load_foreign(path)
+    return Restorer(get_arch(meta.arch), config, module, meta, resolve_device(device), precision, path.stem)
 
 
 def load_restorer(name_or_path: str, device: str = "auto", precision: str = "fp32") -> Restorer:
@@ -123,8 +124,8 @@ def load_restorer(name_or_path: str, device: str = "auto", precision: str = "fp3
     upscaler (Real-ESRGAN's RRDBNet and SRVGGNetCompact files), converted in memory as `weights-tools convert`
     would."""
     ref = catalog.ModelRef.parse(name_or_path)
-    if Path(ref.name).suffix.lower() in FOREIGN_SUFFIXES and Path(ref.name).is_file():
-        restorer = _foreign_restorer(Path(ref.name), device, precision)
+    if catalog.is_foreign(ref.name):
+        restorer = _foreign_restorer(Path(ref.name).expanduser(), device, precision)
     else:
         path = catalog.resolve(ref.name)
         label = str(catalog.ModelRef(ref.name if catalog.is_named(path) else path.stem, ref.options))

@@ -9,8 +9,7 @@ import numpy as np
 import torch
 
 from imgrestore.degradations.linear import KnownBlur
-from imgrestore.devices import resolve_device
-from imgrestore.pipeline import ModelSelector, RestoreOptions, default_batch_size, restore_pixels
+from imgrestore.pipeline import ModelSelector, RestoreOptions, restore_pixels, tiles_per_pass
 from imgrestore.pnp import PnPSettings, solve
 from imgrestore.tiling import effective_tile, tile_grid
 
@@ -28,7 +27,7 @@ class DeblurJob:
 
     @property
     def group_limit(self) -> int:
-        return self.options.batch_size or default_batch_size(resolve_device(self.models.device))
+        return tiles_per_pass(self.options, self.models.device)
 
     def cost(self, image) -> int:
         """Tiles of one denoising pass, times the iterations."""

@@ -5,16 +5,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from imgrestore.devices import resolve_device
 from imgrestore.grouping import group_by
 from imgrestore.pipeline import (
     ModelSelector,
     RestoreOptions,
     check_domain,
-    default_batch_size,
     enlarge,
     noise_levels,
     restore_pixels,
+    tiles_per_pass,
     upscale_plan,
 )
 from imgrestore.restorer import Restorer
@@ -30,7 +29,7 @@ class RestoreJob:
 
     @property
     def group_limit(self) -> int:
-        return self.options.batch_size or default_batch_size(resolve_device(self.models.device))
+        return tiles_per_pass(self.options, self.models.device)
 
     def cost(self, image) -> int:
         """Number of tiles ``image`` makes for its restorer; refuses an image clearly not of the model's domain."""

@@ -49,6 +49,15 @@ def is_named(path: Path) -> bool:
     return path.parent in (BUNDLED_DIR, user_dir())
 
 
+FOREIGN_SUFFIXES = (".pth", ".pt")  # community weights, converted on the fly (no imgrestore metadata)
+
+
+def is_foreign(name_or_path: str) -> bool:
+    """True for an existing ``.pth``/``.pt`` file: loaded through `weights-tools convert`'s detection."""
+    path = Path(name_or_path).expanduser()
+    return path.suffix.lower() in FOREIGN_SUFFIXES and path.is_file()
+
+
 def resolve(name_or_path: str) -> Path:
     """A bundled or installed name, or a path to a .safetensors file -> the file's path."""
     if "/" not in name_or_path:
@@ -68,28 +77,36 @@ def resolve(name_or_path: str) -> Path:
                             ".safetensors file)")
 
 
+def _bundled_upscalers(domain: str) -> dict[int, str]:
+    bundled = set(bundled_names())
+    return {s: name for s, name in UPSCALERS[domain].items() if name in bundled}
+
+
+def _reaching(available: dict[int, str], scale: int) -> str | None:
+    """The largest of ``available`` (scale -> name) that reaches ``scale`` in whole passes, if any."""
+    return next((available[own] for own in sorted(available, reverse=True) if passes_for(scale, own)), None)
+
+
+def _none_reaches(domain: str, available: dict[int, str], scale: int) -> str:
+    offer = ", ".join(f"x{s} ({name})" for s, name in sorted(available.items())) or "none"
+    return f"no bundled upscaler for {domain} images at x{scale} (bundled: {offer})"
+
+
 def default_upscaler(domain: str, scale: int) -> str:
     """The bundled upscaler for ``domain`` images at ``scale``: its own model, else the largest bundled one
     whose scale reaches it in whole passes."""
-    bundled = set(bundled_names())
-    available = {s: name for s, name in UPSCALERS[domain].items() if name in bundled}
-    for own in sorted(available, reverse=True):
-        if passes_for(scale, own) is not None:
-            return available[own]
-    offer = ", ".join(f"x{s} ({name})" for s, name in sorted(available.items())) or "none"
-    raise UnknownModelError(f"no bundled upscaler for {domain} images at x{scale} (bundled: {offer})")
+    available = _bundled_upscalers(domain)
+    name = _reaching(available, scale)
+    if name is None:
+        raise UnknownModelError(_none_reaches(domain, available, scale))
+    return name
 
 
 def check_upscalers(scale: int) -> None:
     """Raise unless some domain's bundled upscalers reach ``scale`` (each image still gets its own)."""
-    errors = []
-    for domain in UPSCALERS:
-        try:
-            default_upscaler(domain, scale)
-            return
-        except UnknownModelError as exc:
-            errors.append(str(exc))
-    raise UnknownModelError("; ".join(errors))
+    available = {domain: _bundled_upscalers(domain) for domain in UPSCALERS}
+    if not any(_reaching(models, scale) for models in available.values()):
+        raise UnknownModelError("; ".join(_none_reaches(d, models, scale) for d, models in available.items()))
 
 
 def default_for(channels: int) -> str:

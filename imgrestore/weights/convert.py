@@ -69,8 +69,9 @@ def detect_arch(state: dict[str, torch.Tensor], source: str) -> tuple[str, dict[
 
 
 def load_foreign(source: Path, arch: str | None = None, config: dict[str, Any] | None = None,
-                 meta_fields: dict[str, Any] | None = None) -> tuple[nn.Module, WeightsMeta]:
-    """A foreign ``.pth`` as a loaded module and the metadata imgrestore would write for it: ``arch`` (None:
+                 meta_fields: dict[str, Any] | None = None) -> tuple[nn.Module, Any, WeightsMeta]:
+    """A foreign ``.pth`` as a loaded module, its typed config and the metadata imgrestore would write for
+    it: ``arch`` (None:
     told from the tensors, ``config`` then overriding what they tell); raises if the tensors do not fit."""
     state = strip_prefixes(load_pth(source))
     config = config or {}
@@ -89,12 +90,12 @@ def load_foreign(source: Path, arch: str | None = None, config: dict[str, Any] |
         channels=spec.channels(arch_config), training={"imported_from": source.name},
         **{"license": "unknown", **(meta_fields or {})},
     )
-    return module, meta
+    return module, arch_config, meta
 
 
 def convert(source: Path, target: Path, arch: str | None, config: dict[str, Any],
             meta_fields: dict[str, Any]) -> WeightsMeta:
     """Convert ``source`` (.pth) to ``target`` (.safetensors): :func:`load_foreign`, then written."""
-    module, meta = load_foreign(source, arch, config, meta_fields)
+    module, _, meta = load_foreign(source, arch, config, meta_fields)
     save(target, module.state_dict(), meta)
     return meta

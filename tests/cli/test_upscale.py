@@ -133,3 +133,19 @@ def test_restore_first_cleans_at_the_low_resolution_then_upscales(tmp_path, caps
     report = json.loads((tmp_path / "r.json").read_text())
     assert "restored with resunet-real before upscaling" in report["files"][0]["notes"]
     assert report["command"]["restore_first"] == "resunet-real"
+
+
+def test_a_community_pth_runs_through_restore_task_upscale_too(tmp_path, capsys):
+    """`restore --task upscale -m file.pth`: a .pth has no task options to read; it is not mistaken for one of ours."""
+    import torch
+
+    from imgrestore.architectures import get_arch
+
+    spec = get_arch("srvgg")
+    torch.manual_seed(0)
+    torch.save({"params_ema": spec.build(spec.make_config(spec.test_config)).state_dict()}, tmp_path / "x4.pth")
+    write_png(tmp_path / "in" / "a.png", smooth_image(20, 24, 3))
+    code, _, err = run(main, capsys, "restore", str(tmp_path / "in"), "-o", str(tmp_path / "out"), "-m",
+                       str(tmp_path / "x4.pth"), "--task", "upscale", "-q")
+    assert code == 0, err
+    assert read_image(tmp_path / "out" / "a.png").pixels.shape == (80, 96, 3)
