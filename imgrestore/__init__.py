@@ -13,15 +13,18 @@ __version__ = "0.1.0"
 _PUBLIC = {
     "RestoreOptions": "imgrestore.pipeline",
     "Restorer": "imgrestore.restorer",
+    "deblur_array": "imgrestore.api",
+    "inpaint_array": "imgrestore.api",
     "list_models": "imgrestore.api",
     "load_restorer": "imgrestore.api",
     "restore_array": "imgrestore.api",
     "restore_file": "imgrestore.api",
 }
-__all__ = ["RestoreOptions", "Restorer", "__version__", "list_models", "load_restorer", "restore_array", "restore_file"]
+__all__ = ["RestoreOptions", "Restorer", "__version__", "deblur_array", "inpaint_array", "list_models", "load_restorer",
+           "restore_array", "restore_file"]
 
 if TYPE_CHECKING:
-    from imgrestore.api import list_models, load_restorer, restore_array, restore_file
+    from imgrestore.api import deblur_array, inpaint_array, list_models, load_restorer, restore_array, restore_file
     from imgrestore.pipeline import RestoreOptions
     from imgrestore.restorer import Restorer
 

@@ -58,6 +58,12 @@ class DomainMismatchError(ImgrestoreError):
     exit_code = 1
 
 
+class MaskError(ImgrestoreError):
+    """An image's mask is missing, unreadable or not the image's size: that file fails, the batch goes on."""
+
+    exit_code = 1
+
+
 class ConfigTypeError(ImgrestoreError):
     """A config or metadata value has the wrong type (e.g. a list of sizes given as a string)."""
 

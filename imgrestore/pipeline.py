@@ -58,7 +58,7 @@ class ModelSelector:
     name: str = catalog.AUTO
     device: str = "auto"
     precision: str = "fp32"
-    task: Task = Task.DENOISE  # what 'auto' picks for: the denoisers, or (UPSCALE) the upscalers at ``scale``
+    task: Task = Task.DENOISE  # what 'auto' picks for: the denoisers, the upscalers at ``scale`` or the inpainters
     scale: int = 1
     _loaded: dict[str, Restorer] = field(default_factory=dict, repr=False)
 
@@ -66,13 +66,15 @@ class ModelSelector:
         """The model that restores ``pixels`` [H, W, C]. With 'auto', a gray photo stored as RGB (three
         identical channels) goes to the gray denoiser: its noise is the same in every channel, which the
         colour model never saw in training (measured 4 dB worse than the gray model on the gray val images).
-        Upscaling, a small gray image whose result fits a digit model (at most 112 px) is a coarse digit."""
+        Upscaling or inpainting, a small gray image whose result fits a digit model (at most 112 px) is a digit."""
         if self.name != catalog.AUTO:
             return self.name
+        digits = domains.DOMAINS["digits"]
+        small_gray = max(pixels.shape[:2]) * self.scale <= digits.max_side and domains.is_gray(pixels)
         if self.task is Task.UPSCALE:
-            digits = domains.DOMAINS["digits"]
-            small = max(pixels.shape[:2]) * self.scale <= digits.max_side
-            return catalog.default_upscaler("digits" if small and domains.is_gray(pixels) else "photo", self.scale)
+            return catalog.default_upscaler("digits" if small_gray else "photo", self.scale)
+        if self.task is Task.INPAINT:
+            return catalog.default_inpainter("digits" if small_gray else "photo")
         return catalog.default_for(1 if is_gray_rgb(pixels) else pixels.shape[2])
 
     def restorer_for(self, pixels: np.ndarray) -> Restorer:
@@ -252,18 +254,26 @@ def model_sigma(image: np.ndarray, restorer: Restorer, options: RestoreOptions, 
 
 
 def restore_pixels(images: list[np.ndarray], restorer: Restorer, options: RestoreOptions = RestoreOptions(),
-                   levels: list[float] | None = None) -> list[np.ndarray]:
+                   levels: list[float] | None = None, masks: list[np.ndarray] | None = None) -> list[np.ndarray]:
     """Restore float32 [H, W, C] 0..1 images with one restorer; tiles of all images share batches.
-    ``levels``: per-image noise sigma for noise-level models (default: :func:`noise_levels`)."""
+    ``levels``: per-image noise sigma for noise-level models (default: :func:`noise_levels`);
+    ``masks``: per-image [H, W] missing-pixel masks (1 = missing) for mask-aware models, which need them."""
+    if restorer.uses_mask and (masks is None or len(masks) != len(images)):
+        raise ValueError(f"{restorer.name} fills masked pixels: pass one mask per image")
     if levels is None:
         levels = noise_levels(images, restorer, options)
     if options.tta:
         single = replace(options, tta=False, sharpen=False)
-        runs = [[undo_dihedral(out, k) for out in restore_pixels([dihedral(img, k) for img in images], restorer,
-                                                                 single, levels)] for k in range(8)]
+        runs = [[undo_dihedral(out, k) for out in restore_pixels(
+                    [dihedral(img, k) for img in images], restorer, single, levels,
+                    None if masks is None else [dihedral(m[..., None], k)[..., 0] for m in masks])]
+                for k in range(8)]
         averaged = [np.mean(outs, axis=0).astype(np.float32) for outs in zip(*runs)]
         return [sharpen(out, options.sharpen_amount) if options.sharpen else out for out in averaged]
     pieces = [_to_model_channels(img, restorer.channels) for img in images]
+    if restorer.uses_mask:
+        pieces = [[torch.cat([part, torch.from_numpy(np.asarray(mask, np.float32))[None]]) for part in parts]
+                  for parts, mask in zip(pieces, masks)]
     restored = [t for parts in pieces for t in parts]
     flat_levels = None if levels is None else [lvl for lvl, parts in zip(levels, pieces) for _ in parts]
     for _ in range(upscale_plan(restorer, options.scale)[1]):

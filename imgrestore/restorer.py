@@ -123,13 +123,24 @@ class Restorer:
         """True if the model must be told the noise sigma (noise-level map input)."""
         return self.spec.uses_noise_level(self.config)
 
+    @property
+    def uses_mask(self) -> bool:
+        """True if the model takes the missing-pixel mask (1 = missing) as one more input channel."""
+        return self.spec.uses_mask(self.config)
+
+    @property
+    def input_channels(self) -> int:
+        """Channels of the input tensor: the image's, plus the mask's for a mask-aware model."""
+        return self.channels + int(self.uses_mask)
+
     def __call__(self, x: torch.Tensor, noise_level: float | torch.Tensor | None = None) -> torch.Tensor:
         """Restore a batch [B, C, H, W] of 0..1 floats; returns [B, C, scale*H, scale*W], clamped to 0..1.
 
         ``noise_level``: the Gaussian sigma on the 0..255 scale, one number or one per image; needed
-        by models that take a noise-level map, ignored by the others."""
-        if x.ndim != 4 or x.shape[1] != self.channels:
-            raise ValueError(f"expected [B, {self.channels}, H, W], got {tuple(x.shape)}")
+        by models that take a noise-level map, ignored by the others. A mask-aware model (``uses_mask``)
+        takes the mask of missing pixels as channel C + 1."""
+        if x.ndim != 4 or x.shape[1] != self.input_channels:
+            raise ValueError(f"expected [B, {self.input_channels}, H, W], got {tuple(x.shape)}")
         height, width = x.shape[-2:]
         x = x.to(self.device, torch.float32)
         req = self.size_req

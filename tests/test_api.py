@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import cv2
 import numpy as np
 import pytest
 from factories import smooth_image, write_png
@@ -42,3 +45,33 @@ def test_restore_file_refuses_to_overwrite_its_input(tmp_path, tiny_model):
 def test_load_restorer_by_path(tiny_model):
     restorer = imgrestore.load_restorer(str(tiny_model), device="cpu")
     assert restorer.channels == 3 and restorer.meta.arch == "dae"
+
+
+def test_deblur_and_inpaint_arrays_run_the_commands_code():
+    from imgrestore import deblur_array, inpaint_array
+    from imgrestore.metrics import psnr
+
+    rng = np.random.default_rng(0)
+    example = sorted((Path(__file__).resolve().parents[1] / "examples" / "clean").glob("*.png"))[0]
+    clean = np.round(read_image(example).pixels[:64, :64] * 255).astype(np.uint8)
+    clean = np.repeat(clean, 3, axis=2) if clean.shape[2] == 1 else clean
+    line = cv2.getGaussianKernel(13, 1.6)
+    kernel = line @ line.T  # an array, as a lens's measured kernel would be
+    blurred = cv2.filter2D(clean.astype(np.float64), -1, kernel, borderType=cv2.BORDER_REFLECT)
+    blurred = np.clip(np.round(blurred + rng.normal(0, 2, clean.shape)), 0, 255).astype(np.uint8)
+    sharp = deblur_array(blurred, kernel, "resunet-color", sigma=2, device="cpu")
+    assert sharp.dtype == np.uint8 and sharp.shape == clean.shape
+    inner = (slice(8, -8), slice(8, -8))
+    assert psnr(sharp[inner] / 255, clean[inner] / 255) > psnr(blurred[inner] / 255, clean[inner] / 255) + 1
+
+    mask = np.zeros((64, 64), bool)
+    mask[30:34, :] = True
+    holed = clean.copy()
+    holed[mask] = 0
+    filled = inpaint_array(holed, mask, "resunet-color", device="cpu")
+    assert np.array_equal(filled[~mask], clean[~mask])
+    telea = cv2.inpaint(holed, mask.astype(np.uint8), 5, cv2.INPAINT_TELEA)  # the solver's start
+    error = np.abs(filled[mask].astype(int) - clean[mask]).mean()
+    assert error < 0.1 * clean[mask].mean() and error <= 1.25 * np.abs(telea[mask].astype(int) - clean[mask]).mean()
+    with pytest.raises(ValueError, match="the mask is"):
+        inpaint_array(holed, mask[:10], "resunet-color", device="cpu")

@@ -20,7 +20,7 @@ def test_tiny_forward_and_size_requirements(name):
     spec = get_arch(name)
     config = spec.make_config(spec.test_config)
     restorer = Restorer(spec, config, spec.build(config), WeightsMeta(arch=name, config={}))
-    x = torch.rand(2, restorer.channels, 37, 29)  # deliberately not a multiple of anything
+    x = torch.rand(2, restorer.input_channels, 37, 29)  # deliberately not a multiple of anything
     y = restorer(x, SIGMA)
     scale = restorer.scale
     assert y.shape == (2, restorer.channels, 37 * scale, 29 * scale) and 0 <= y.min() and y.max() <= 1
@@ -36,7 +36,7 @@ def test_safetensors_round_trip_gives_identical_output(name, tmp_path):
     save(path, module.state_dict(), WeightsMeta(arch=name, config=dataclasses.asdict(config)))
     a = Restorer(spec, config, module, WeightsMeta(arch=name, config={}))
     b = Restorer.from_file(path)
-    x = torch.rand(1, a.channels, 32, 32)
+    x = torch.rand(1, a.input_channels, 32, 32)
     torch.testing.assert_close(a(x, SIGMA), b(x, SIGMA))
 
 

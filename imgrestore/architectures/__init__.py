@@ -9,6 +9,7 @@ from imgrestore.architectures import (  # noqa: F401  (registration)
     dcgan,
     digit_classifier,
     ffdnet,
+    gated_unet,
     generative_encoder,
     resgan,
     resunet,

@@ -36,6 +36,7 @@ class ArchSpec:
     channels: Callable[[Any], int] = lambda config: config.channels
     dtypes: tuple[torch.dtype, ...] = (torch.float32, torch.bfloat16, torch.float16)
     uses_noise_level: Callable[[Any], bool] = lambda config: False  # takes a noise-level map input
+    uses_mask: Callable[[Any], bool] = lambda config: False  # takes the missing-pixel mask as one more channel
     scale: Callable[[Any], int] = lambda config: 1  # output size / input size (super-resolution: 2, 4)
     # optional hooks
     trainer: str | None = None  # the training objective, when not the task's default (a GAN's "adversarial", ...)

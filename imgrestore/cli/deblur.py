@@ -60,7 +60,7 @@ def deblur(
     1 some files failed, 2 usage error.
     """
     from imgrestore.degradations.kernels import parse_kernel
-    from imgrestore.jobs.deblur import DeblurJob
+    from imgrestore.jobs.deblur import DeblurJob, check_prior
     from imgrestore.pipeline import ModelSelector, RestoreOptions
     from imgrestore.pnp import PnPSettings
     from imgrestore.weights import catalog
@@ -73,10 +73,7 @@ def deblur(
                              max_megapixels=max_megapixels)
     models = ModelSelector(model, device, precision)
     if not dry_run and model != catalog.AUTO:
-        restorer = models.load(model)
-        if not restorer.uses_noise_level or restorer.scale != 1:
-            raise UsageError(f"--model {model}: deblurring needs a denoiser that takes a noise level "
-                             "(resunet-color, resunet-gray, ffdnet-*)")
+        check_prior(models.load(model))
     options = RestoreOptions(tile=tile, overlap=overlap, batch_size=batch_size)
     job = DeblurJob(models, blur, options, PnPSettings(iterations=iterations), parse_sigma(sigma))
     results = run_with_progress("deblur", items, plan, job, quiet=quiet, report=report,

@@ -1,10 +1,16 @@
-"""`imgrestore inpaint`: fill missing regions (the CNN-LSTM digit restorer by default)."""
+"""`imgrestore inpaint`: fill missing regions: photos given masks, or the lower half of 28x28 digits."""
 
 from imgrestore.cli.restore_command import make_restore_command
 
-inpaint = make_restore_command("inpaint", "cnn-lstm-mnist", """Fill in missing or corrupted parts of every image and write the results under OUTPUT.
+inpaint = make_restore_command("inpaint", "auto", """Fill in missing or corrupted parts of every image and write the results under OUTPUT.
 
-    The default model, cnn-lstm-mnist, restores 28x28 handwritten digits whose lower half is blank
+    With --mask (white = missing), photographs are filled by inpaint-photo, a gated-convolution
+    network that takes the mask as an input, and every pixel outside the mask is kept exactly;
+    -m resunet-color (or resunet-gray) fills them instead by plug-and-play iterations with the
+    denoiser as the prior, starting from OpenCV's Telea fill. A missing mask or one of the wrong size
+    fails that file alone.
+
+    Without --mask the default model, cnn-lstm-mnist, restores 28x28 handwritten digits whose lower half is blank
     and whose pixels carry salt-and-pepper or Gaussian noise (train your own with `imgrestore train`
     for other images). Models made for one input size take other sizes by resizing: area-reduced to
     the model's size, restored, then brought back with bicubic interpolation to the file's size.

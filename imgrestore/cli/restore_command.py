@@ -74,10 +74,16 @@ def make_restore_command(name: str, default_model: str, doc: str, default_scale:
         dry_run: DryRunOpt = False,
         report: ReportOpt = None,
         max_megapixels: MaxMegapixelsOpt = DEFAULT_MAX_MEGAPIXELS,
+        mask: Annotated[str, typer.Option("--mask", hidden=not (name == "inpaint" or with_task), help="The missing pixels (inpainting): one mask image for every input, or a folder of masks matched by relative path (MASKS/a/b.png for photos/a/b.jpg, any image type). White = missing, as `corrupt --save-masks` writes them; a mask must have its image's size. Photos then go to inpaint-photo (model auto); everything outside the mask is kept exactly.")] = "",
+        kernel: Annotated[str, typer.Option("--kernel", hidden=not with_task, help="With --task deblur: the known blur, as `imgrestore deblur --kernel` takes it (gaussian:sigma=1.6, motion:length=15,angle=45, box:size=5 or a kernel image).")] = "",
         restore_first: Annotated[bool, typer.Option("--restore-first", hidden=default_scale == 1, help=f"Remove camera noise and JPEG artifacts with {REAL_NOISE_MODEL} at the original size before enlarging: for photos straight from a camera or the web. Noted in the report.")] = False,
         allow_domain_mismatch: Annotated[bool, typer.Option("--allow-domain-mismatch", help="Run the model on images it was not made for (e.g. a photo through a 28x28 digit model), which are otherwise refused per file with the reason.")] = False,
         quiet: QuietOpt = False,
     ) -> None:
+        from imgrestore.degradations.kernels import parse_kernel
+        from imgrestore.io.masks import MaskSource
+        from imgrestore.jobs.deblur import DeblurJob, check_prior
+        from imgrestore.jobs.inpaint import InpaintJob, check_inpainter
         from imgrestore.jobs.restore import RestoreJob
         from imgrestore.pipeline import ModelSelector, RestoreOptions, upscale_plan, with_task_options
         from imgrestore.weights import catalog
@@ -91,15 +97,26 @@ def make_restore_command(name: str, default_model: str, doc: str, default_scale:
         items, plan = plan_batch(inputs, output, recursive=recursive, suffix=suffix, fmt=fmt,
                                  skip_existing=skip_existing, dry_run=dry_run, report=report,
                                  max_megapixels=max_megapixels)
-        model = with_task_options(model, task)
         named = task or name
         job_task = (Task.UPSCALE if scale > 1 else
                     Task(named) if named in {t.value for t in Task} else Task.RESTORE)
-        if model == catalog.AUTO and job_task not in (Task.DENOISE, Task.UPSCALE, Task.RESTORE):
-            hint = " (photos with a known blur: `imgrestore deblur --kernel ...`)" if job_task is Task.DEBLUR else ""
+        masks = MaskSource.parse(mask) if mask else None
+        if masks is not None and job_task is not Task.INPAINT:
+            raise UsageError("--mask is for inpainting: `imgrestore inpaint IN -o OUT --mask MASKS`")
+        blur = parse_kernel(kernel) if kernel else None
+        if (blur is not None) != (job_task is Task.DEBLUR):
+            raise UsageError("--task deblur needs the blur: --kernel gaussian:sigma=1.6 (or motion:..., box:..., "
+                             "a kernel image)" if blur is None else "--kernel is for --task deblur")
+        if masks is None and job_task is Task.INPAINT and model == catalog.AUTO:
+            model = catalog.INPAINTERS["digits"]  # without masks only the digit model knows what is missing
+        model = with_task_options(model, task)
+        if model == catalog.AUTO and job_task not in (Task.DENOISE, Task.UPSCALE, Task.RESTORE, Task.INPAINT,
+                                                      Task.DEBLUR):
             raise UsageError(f"--task {job_task.value} has no automatic model: name one with -m, e.g. -m ge-mnist "
-                             f"for digits{hint}")
-        models = ModelSelector(model, device, precision, task=job_task, scale=scale)
+                             "for digits")
+        # deblurring's 'auto' is the denoiser its solver uses as the prior
+        models = ModelSelector(model, device, precision, task=Task.DENOISE if blur is not None else job_task,
+                               scale=scale)
         if model == catalog.AUTO and job_task is Task.UPSCALE:
             catalog.check_upscalers(scale)  # a scale no bundled upscaler reaches fails before any file
         if not dry_run and model != catalog.AUTO:
@@ -108,18 +125,26 @@ def make_restore_command(name: str, default_model: str, doc: str, default_scale:
                 raise UsageError(f"{model} enlarges images x{restorer.scale}: run it with `imgrestore upscale "
                                  f"-m {model} --scale {restorer.scale}`")
             upscale_plan(restorer, scale)
+            if masks is not None:
+                check_inpainter(restorer)
+            if blur is not None:
+                check_prior(restorer)
         options = RestoreOptions(tile=tile, overlap=overlap, batch_size=batch_size, sharpen=sharpen,
                                  sharpen_amount=sharpen_amount, sigma=parse_sigma(sigma), scale=scale, tta=tta,
                                  allow_domain_mismatch=allow_domain_mismatch,
                                  restore_first=REAL_NOISE_MODEL if restore_first else None)
-        results = run_with_progress(name, items, plan, RestoreJob(models, options), quiet=quiet, report=report,
+        job = (InpaintJob(models, masks, options) if masks is not None else
+               DeblurJob(models, blur, options, sigma=options.sigma) if blur is not None else
+               RestoreJob(models, options))
+        results = run_with_progress(name, items, plan, job, quiet=quiet, report=report,
                                     command={"command": name, "inputs": inputs, "output": str(output), "model": model,
                                              "task": task or name, "scale": scale,
                                              "tile": tile, "overlap": overlap, "batch_size": batch_size,
                                              "device": device, "precision": precision, "sigma": sigma, "tta": tta, "sharpen": sharpen,
                                              "sharpen_amount": sharpen_amount, "max_megapixels": max_megapixels,
                                              "allow_domain_mismatch": allow_domain_mismatch,
-                                             "restore_first": REAL_NOISE_MODEL if restore_first else None})
+                                             "restore_first": REAL_NOISE_MODEL if restore_first else None,
+                                             "mask": mask or None, "kernel": kernel or None})
         exit_for(results)
 
     command.__name__ = name

@@ -135,6 +135,79 @@ class StrokesMask(_Mask):
         return torch.stack(masks)[:, None]
 
 
+def _draw(low: float, high: float, generator: torch.Generator) -> float:
+    return float(uniform(low, high, 1, generator))
+
+
+def _until_covered(height: int, width: int, coverage: float, draw_one, limit: int = 10_000) -> np.ndarray:
+    """A uint8 canvas on which ``draw_one(canvas)`` adds shapes until ``coverage`` of the pixels are set."""
+    canvas = np.zeros((height, width), np.uint8)
+    for _ in range(limit):
+        if canvas.mean() >= coverage:
+            break
+        draw_one(canvas)
+    return canvas
+
+
+@operator
+@dataclass(frozen=True)
+class ScratchesMask(_Mask):
+    """Blank scratch-like strokes sized in pixels, added until a drawn share of the image is covered:
+    the same marks on a training crop and on a whole photo (the scratches of ../shared/TASKS.md)."""
+
+    name = "mask:scratches"
+    coverage: tuple[float, float] = setting((0.05, 0.15), "share of the pixels covered, range drawn per image")
+    thickness: tuple[float, float] = setting((3.0, 9.0), "line thickness in pixels, range")
+    length: tuple[float, float] = setting((20.0, 80.0), "segment length in pixels, range")
+    segments: tuple[float, float] = setting((4.0, 8.0), "segments per stroke, range")
+
+    def __post_init__(self) -> None:
+        check(0 < self.coverage[0] <= self.coverage[1] < 1, self.name, "coverage must satisfy 0 < lo <= hi < 1")
+        check(1 <= self.thickness[0] <= self.thickness[1], self.name, "thickness must satisfy 1 <= lo <= hi")
+        check(1 <= self.length[0] <= self.length[1], self.name, "length must satisfy 1 <= lo <= hi")
+        check(1 <= self.segments[0] <= self.segments[1], self.name, "segments must satisfy 1 <= lo <= hi")
+
+    def draw(self, batch: int, height: int, width: int, generator: torch.Generator) -> torch.Tensor:
+        def stroke(canvas: np.ndarray) -> None:
+            thickness = round(_draw(*self.thickness, generator))
+            x, y = _draw(0, width - 1, generator), _draw(0, height - 1, generator)
+            angle = _draw(0, 2 * math.pi, generator)
+            for _ in range(round(_draw(*self.segments, generator))):
+                angle += _draw(-math.pi / 3, math.pi / 3, generator)
+                step = _draw(*self.length, generator)
+                nx = min(max(x + step * math.cos(angle), 0), width - 1)
+                ny = min(max(y + step * math.sin(angle), 0), height - 1)
+                cv2.line(canvas, (round(x), round(y)), (round(nx), round(ny)), 1, thickness)
+                x, y = nx, ny
+
+        return torch.stack([torch.from_numpy(_until_covered(height, width, _draw(*self.coverage, generator), stroke)
+                                             .astype(np.float32)) for _ in range(batch)])[:, None]
+
+
+@operator
+@dataclass(frozen=True)
+class HolesMask(_Mask):
+    """Blank boxes sized in pixels (lost patches, tape, stamps), added until a drawn share of the image
+    is covered (the boxes of ../shared/TASKS.md)."""
+
+    name = "mask:holes"
+    coverage: tuple[float, float] = setting((0.02, 0.08), "share of the pixels covered, range drawn per image")
+    side: tuple[float, float] = setting((24.0, 64.0), "box side in pixels, range")
+
+    def __post_init__(self) -> None:
+        check(0 < self.coverage[0] <= self.coverage[1] < 1, self.name, "coverage must satisfy 0 < lo <= hi < 1")
+        check(1 <= self.side[0] <= self.side[1], self.name, "side must satisfy 1 <= lo <= hi")
+
+    def draw(self, batch: int, height: int, width: int, generator: torch.Generator) -> torch.Tensor:
+        def box(canvas: np.ndarray) -> None:
+            bh, bw = (min(round(_draw(*self.side, generator)), n) for n in (height, width))
+            top, left = round(_draw(0, height - bh, generator)), round(_draw(0, width - bw, generator))
+            canvas[top:top + bh, left:left + bw] = 1
+
+        return torch.stack([torch.from_numpy(_until_covered(height, width, _draw(*self.coverage, generator), box)
+                                             .astype(np.float32)) for _ in range(batch)])[:, None]
+
+
 @operator
 @dataclass(frozen=True)
 class FolderMask(_Mask):

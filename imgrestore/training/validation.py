@@ -54,7 +54,10 @@ def validate(restorer: Restorer, val: TrainingSet, chains: dict[str, Chain], see
         generator = torch.Generator().manual_seed(seed_for(seed, f"val-{key}"))
         outcomes = [chain(img[None], generator) for img in cleans]
         levels = [float(drawn_noise_level(chain, o)[0]) for o in outcomes] if restorer.uses_noise_level else None
-        results[key] = run([quantize(o.images)[0] for o in outcomes], levels)
+        inputs = [quantize(o.images)[0] for o in outcomes]
+        if restorer.uses_mask:
+            inputs = [torch.cat([x, o.mask[0, :1].to(x)]) for x, o in zip(inputs, outcomes)]
+        results[key] = run(inputs, levels)
     return results
 
 

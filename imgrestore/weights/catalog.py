@@ -22,6 +22,8 @@ DEFAULTS = {1: "resunet-gray", 3: "resunet-color"}
 # `upscale --model auto`: the upscalers per domain and scale (a scale without its own model is reached
 # by running a smaller one repeatedly: x4 = x2 twice)
 UPSCALERS = {"photo": {2: "sr-photo-x2", 4: "sr-photo-x4"}, "digits": {4: "resgan-mnist"}}
+# `inpaint --mask` with 'auto': digits keep the CNN-LSTM (which knows where a digit's missing half is)
+INPAINTERS = {"photo": "inpaint-photo", "digits": "cnn-lstm-mnist"}
 
 
 def user_dir() -> Path:
@@ -107,6 +109,15 @@ def check_upscalers(scale: int) -> None:
     available = {domain: _bundled_upscalers(domain) for domain in UPSCALERS}
     if not any(_reaching(models, scale) for models in available.values()):
         raise UnknownModelError("; ".join(_none_reaches(d, models, scale) for d, models in available.items()))
+
+
+def default_inpainter(domain: str) -> str:
+    """The bundled inpainter for ``domain`` images."""
+    name = INPAINTERS[domain]
+    if name not in bundled_names():
+        raise UnknownModelError(f"no bundled inpainter for {domain} images yet: name one with -m "
+                                "(a gated-unet trained by `imgrestore train`, or resunet-color for the plug-and-play solver)")
+    return name
 
 
 def default_for(channels: int) -> str:

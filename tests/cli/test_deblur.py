@@ -54,3 +54,17 @@ def test_bad_kernels_and_blind_models_are_refused_before_any_work(tmp_path, caps
         code, _, err = run(main, capsys, "deblur", str(tmp_path / "in"), "-o", str(tmp_path / "out"), *extra)
         assert code == 2 and message in err, err
         assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
+
+
+def test_restore_task_deblur_runs_the_same_solver_as_deblur(tmp_path, capsys):
+    clean = read_image(EXAMPLE).pixels[:48, :48]
+    write_png(tmp_path / "in" / "a.png", _blurred(np.repeat(clean, 3, axis=2) if clean.shape[2] == 1 else clean))
+    common = ["--kernel", "box:size=5", "--sigma", "2", "-q"]
+    code, _, err = run(main, capsys, "deblur", str(tmp_path / "in"), "-o", str(tmp_path / "a"), *common)
+    assert code == 0, err
+    code, _, err = run(main, capsys, "restore", "--task", "deblur", str(tmp_path / "in"), "-o", str(tmp_path / "b"),
+                       *common)
+    assert code == 0, err
+    code, _, err = run(main, capsys, "denoise", str(tmp_path / "in"), "-o", str(tmp_path / "c"), "--kernel", "box:size=5")
+    assert code == 2 and ("No such option" in err or "--kernel is for --task deblur" in err)
+    assert np.array_equal(read_image(tmp_path / "b" / "a.png").pixels, read_image(tmp_path / "a" / "a.png").pixels)

@@ -35,7 +35,9 @@ def test_restore_task_upscale_defaults_to_4x_and_tasks_are_checked(tiny_model, t
                        "--task", "colourise")
     assert code == 2 and "--task colourise" in err
     code, _, err = run(main, capsys, "restore", str(tmp_path / "in"), "-o", str(tmp_path / "q"), "--task", "deblur")
-    assert code == 2 and "no automatic model" in err and "imgrestore deblur --kernel" in err
+    assert code == 2 and "--task deblur needs the blur: --kernel" in err
+    code, _, err = run(main, capsys, "restore", str(tmp_path / "in"), "-o", str(tmp_path / "q"), "--task", "reconstruct")
+    assert code == 2 and "no automatic model" in err
 
 
 def _tiny_upscaler(path, scale: int = 2):

@@ -25,6 +25,9 @@ class RestoreObjective(Objective):
             raise UsageError(f"--crop {ctx.config.crop} must be a multiple of the model's scale {scale}")
         if scale > 1 and ctx.data.paired:
             raise UsageError(f"a x{scale} model trains on clean --data degraded on the fly, not on --pairs")
+        if ctx.restorer.uses_mask and (ctx.data.paired or not ctx.chain.makes_mask):
+            raise UsageError(f"{ctx.spec.name} learns to fill masked pixels: train it on clean --data with a "
+                             "--degrade that masks, e.g. 'mask:strokes|mask:boxes'")
         self.loss_fn = loss_fn(ctx.config.loss)
         self.val_chains = validation_chains(ctx.config.degrade)
 
@@ -41,6 +44,8 @@ class RestoreObjective(Objective):
                                  shift=config.shift, zoom=config.zoom)
             outcome = ctx.chain(clean, ctx.generator)
             degraded = quantize(outcome.images)
+            if ctx.restorer.uses_mask:
+                degraded = torch.cat([degraded, outcome.mask[:, :1].to(degraded)], dim=1)
             if ctx.restorer.uses_noise_level:
                 levels = drawn_noise_level(ctx.chain, outcome)
             scale = ctx.restorer.scale

@@ -1,0 +1,104 @@
+"""`imgrestore inpaint --mask`: masks matched by relative path or one for all, known pixels kept
+exactly, a missing or mis-sized mask failing its file alone, and the mask-aware network trained by `train`."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+from factories import smooth_image, to_uint8, write_png
+
+from imgrestore.cli.app import main
+from imgrestore.io.image import read_image
+from imgrestore.weights.format import read_meta
+
+from helpers import run
+
+SPEC = "mask:scratches,coverage=0.05..0.2,thickness=2..4,length=4..10 | mask:holes,side=4..10,coverage=0.05..0.1"
+
+
+@pytest.fixture(scope="module")
+def tiny_inpainter(train_folder, tmp_path_factory):
+    out = tmp_path_factory.mktemp("inpainter") / "tiny-inpaint.safetensors"
+    code = main(["train", "--arch", "gated-unet", "-c", "widths=[4,8,16]", "-c", "dilations=[2]",
+                 "--data", str(train_folder), "--val", str(train_folder), "--degrade", SPEC,
+                 "--crop", "32", "--batch", "2", "--steps", "3", "--val-every", "3", "--precision", "fp32",
+                 "-o", str(out), "-q"])
+    assert code == 0
+    return out
+
+
+def _photos_and_masks(tmp_path):
+    src, masks = tmp_path / "photos", tmp_path / "masks"
+    clean = {"a.png": smooth_image(40, 56, 3, seed=1), "sub/b.png": smooth_image(48, 32, 3, seed=2)}
+    for rel, pixels in clean.items():
+        write_png(src / rel, pixels)
+        missing = np.zeros((*pixels.shape[:2], 1))
+        missing[10:20, 8:30] = 1
+        write_png(masks / rel, missing)
+    return src, masks, clean
+
+
+def test_trained_inpainter_records_its_masks_and_validates_each_kind(tiny_inpainter):
+    meta = read_meta(tiny_inpainter)
+    assert meta.task == "inpaint" and set(meta.metrics["val_psnr"]) == {"psnr_1", "psnr_2"}
+    assert "mask:scratches" in meta.training["command"]
+
+
+def test_inpaint_with_masks_keeps_every_known_pixel(tiny_inpainter, tmp_path, capsys):
+    src, masks, _ = _photos_and_masks(tmp_path)
+    report = tmp_path / "report.json"
+    code, _, err = run(main, capsys, "inpaint", str(src), "-o", str(tmp_path / "out"), "-m", str(tiny_inpainter),
+                       "--mask", str(masks), "--recursive", "--report", str(report), "-q")
+    assert code == 0, err
+    for rel in ("a.png", "sub/b.png"):
+        before = to_uint8(read_image(src / rel).pixels)
+        after = to_uint8(read_image(tmp_path / "out" / rel).pixels)
+        missing = read_image(masks / rel).pixels[..., 0] > 0.5
+        assert np.array_equal(before[~missing], after[~missing])
+        assert not np.array_equal(before[missing], after[missing])  # the hole was filled by the model
+    notes = [f["notes"] for f in json.loads(report.read_text())["files"]]
+    assert all("filled by" in n[0] and "% of the pixels" in n[0] for n in notes)
+
+
+def test_a_missing_or_mis_sized_mask_fails_that_file_only(tiny_inpainter, tmp_path, capsys):
+    src, masks, _ = _photos_and_masks(tmp_path)
+    write_png(src / "c.png", smooth_image(40, 40, 3, seed=3))  # no mask for it
+    write_png(masks / "a.png", np.zeros((20, 20, 1)))  # wrong size
+    report = tmp_path / "report.json"
+    code, _, _ = run(main, capsys, "inpaint", str(src), "-o", str(tmp_path / "out"), "-m", str(tiny_inpainter),
+                       "--mask", str(masks), "--recursive", "--report", str(report), "-q")
+    assert code == 1
+    files = {f["relative"]: f for f in json.loads(report.read_text())["files"]}
+    assert files["sub/b.png"]["status"] == "ok"
+    assert files["c.png"]["status"] == "failed" and "no mask for c.png" in files["c.png"]["error"]
+    assert files["a.png"]["status"] == "failed" and "20x20, the image 56x40" in files["a.png"]["error"]
+    assert not (tmp_path / "out" / "a.png").exists()
+
+
+def test_one_mask_for_every_image_and_the_solver_with_a_denoiser(tmp_path, capsys):
+    src = tmp_path / "photos"
+    pixels = smooth_image(48, 48, 3, seed=4)
+    write_png(src / "x.png", pixels)
+    mask = np.zeros((48, 48, 1))
+    mask[20:26, :] = 1
+    write_png(tmp_path / "scratch.png", mask)
+    code, _, err = run(main, capsys, "inpaint", str(src), "-o", str(tmp_path / "out"), "-m", "resunet-color",
+                       "--mask", str(tmp_path / "scratch.png"), "-q")
+    assert code == 0, err
+    out = read_image(tmp_path / "out" / "x.png").pixels
+    hole = mask[..., 0] > 0
+    assert np.array_equal(to_uint8(out)[~hole], to_uint8(read_image(src / "x.png").pixels)[~hole])
+    assert np.abs(out[hole] - pixels[hole]).mean() < 0.05  # a smooth image's scratch is filled close to it
+
+
+def test_mask_needs_a_model_that_can_use_it(tmp_path, capsys):
+    src, masks, _ = _photos_and_masks(tmp_path)
+    code, _, err = run(main, capsys, "inpaint", str(src), "-o", str(tmp_path / "out"), "-m", "dae-mnist",
+                       "--mask", str(masks))
+    assert code == 2 and "mask-aware" in err
+    code, _, err = run(main, capsys, "denoise", str(src), "-o", str(tmp_path / "out"), "--mask", str(masks))
+    assert code == 2 and "--mask is for inpainting" in err
+    code, _, err = run(main, capsys, "inpaint", str(src), "-o", str(tmp_path / "out"), "--mask", str(tmp_path / "nope"))
+    assert code == 2 and "no such file or folder" in err
