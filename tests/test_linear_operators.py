@@ -55,7 +55,8 @@ def test_the_mask_data_step_keeps_known_pixels_and_fills_holes_from_z():
 def test_a_bad_kernel_is_refused():
     import pytest
 
-    for kernel in (torch.ones(4, 4), torch.ones(3, 5), -torch.ones(3, 3), torch.zeros(3, 3)):
+    for kernel in (torch.ones(4, 4), torch.ones(3, 5), -torch.ones(3, 3), torch.zeros(3, 3),
+                   torch.full((3, 3), float("nan"))):
         with pytest.raises(ValueError):
             KnownBlur(kernel)
 

@@ -60,7 +60,8 @@ def deblur(
     1 some files failed, 2 usage error.
     """
     from imgrestore.degradations.kernels import parse_kernel
-    from imgrestore.jobs.deblur import DeblurJob, check_prior
+    from imgrestore.degradations.linear import KnownBlur
+    from imgrestore.jobs.known import KnownDegradationJob, check_prior
     from imgrestore.pipeline import ModelSelector, RestoreOptions
     from imgrestore.pnp import PnPSettings
     from imgrestore.weights import catalog
@@ -75,7 +76,7 @@ def deblur(
     if not dry_run and model != catalog.AUTO:
         check_prior(models.load(model))
     options = RestoreOptions(tile=tile, overlap=overlap, batch_size=batch_size)
-    job = DeblurJob(models, blur, options, PnPSettings(iterations=iterations), parse_sigma(sigma))
+    job = KnownDegradationJob(models, KnownBlur(blur), options, PnPSettings(iterations=iterations), parse_sigma(sigma))
     results = run_with_progress("deblur", items, plan, job, quiet=quiet, report=report,
                                 command={"command": "deblur", "inputs": inputs, "output": str(output),
                                          "kernel": kernel, "model": model, "sigma": sigma, "iterations": iterations,

@@ -3,6 +3,7 @@ model and the help text differ between them."""
 
 
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Annotated
 
 import typer
@@ -75,17 +76,19 @@ def make_restore_command(name: str, default_model: str, doc: str, default_scale:
         report: ReportOpt = None,
         max_megapixels: MaxMegapixelsOpt = DEFAULT_MAX_MEGAPIXELS,
         mask: Annotated[str, typer.Option("--mask", hidden=not (name == "inpaint" or with_task), help="The missing pixels (inpainting): one mask image for every input, or a folder of masks matched by relative path (MASKS/a/b.png for photos/a/b.jpg, any image type). White = missing, as `corrupt --save-masks` writes them; a mask must have its image's size. Photos then go to inpaint-photo (model auto); everything outside the mask is kept exactly.")] = "",
-        kernel: Annotated[str, typer.Option("--kernel", hidden=not with_task, help="With --task deblur: the known blur, as `imgrestore deblur --kernel` takes it (gaussian:sigma=1.6, motion:length=15,angle=45, box:size=5 or a kernel image).")] = "",
+        kernel: Annotated[str, typer.Option("--kernel", hidden=not (with_task or default_scale > 1), help="A known degradation, undone by plug-and-play iterations with a noise-level denoiser as the prior (-m resunet-color, the default). Deblurring: the blur, as `imgrestore deblur --kernel` takes it (gaussian:sigma=1.6, motion:length=15,angle=45, box:size=5 or a kernel image). Upscaling: 'bicubic' (the images were reduced with PIL's or MATLAB's bicubic) or a blur kernel applied before keeping every --scale-th pixel.")] = "",
         restore_first: Annotated[bool, typer.Option("--restore-first", hidden=default_scale == 1, help=f"Remove camera noise and JPEG artifacts with {REAL_NOISE_MODEL} at the original size before enlarging: for photos straight from a camera or the web. Noted in the report.")] = False,
         allow_domain_mismatch: Annotated[bool, typer.Option("--allow-domain-mismatch", help="Run the model on images it was not made for (e.g. a photo through a 28x28 digit model), which are otherwise refused per file with the reason.")] = False,
         quiet: QuietOpt = False,
     ) -> None:
         from imgrestore.degradations.kernels import parse_kernel
+        from imgrestore.degradations.linear import KnownBlur, KnownDownsample
         from imgrestore.io.masks import MaskSource
-        from imgrestore.jobs.deblur import DeblurJob, check_prior
         from imgrestore.jobs.inpaint import InpaintJob, check_inpainter
+        from imgrestore.jobs.known import SUPER_RESOLUTION, KnownDegradationJob, check_prior
         from imgrestore.jobs.restore import RestoreJob
         from imgrestore.pipeline import ModelSelector, RestoreOptions, upscale_plan, with_task_options
+        from imgrestore.pnp import PnPSettings
         from imgrestore.weights import catalog
 
         if task and task not in DAMAGE:
@@ -103,10 +106,17 @@ def make_restore_command(name: str, default_model: str, doc: str, default_scale:
         masks = MaskSource.parse(mask) if mask else None
         if masks is not None and job_task is not Task.INPAINT:
             raise UsageError("--mask is for inpainting: `imgrestore inpaint IN -o OUT --mask MASKS`")
-        blur = parse_kernel(kernel) if kernel else None
-        if (blur is not None) != (job_task is Task.DEBLUR):
+        known = None
+        if kernel and job_task is Task.DEBLUR:
+            known = KnownBlur(parse_kernel(kernel))
+        elif kernel and job_task is Task.UPSCALE:
+            known = (KnownDownsample.bicubic(scale) if kernel.strip().lower() == "bicubic" else
+                     KnownDownsample(parse_kernel(kernel), scale))
+        elif kernel:
+            raise UsageError("--kernel is for --task deblur and for upscaling")
+        elif job_task is Task.DEBLUR:
             raise UsageError("--task deblur needs the blur: --kernel gaussian:sigma=1.6 (or motion:..., box:..., "
-                             "a kernel image)" if blur is None else "--kernel is for --task deblur")
+                             "a kernel image)")
         if masks is None and job_task is Task.INPAINT and model == catalog.AUTO:
             model = catalog.INPAINTERS["digits"]  # without masks only the digit model knows what is missing
         model = with_task_options(model, task)
@@ -114,10 +124,10 @@ def make_restore_command(name: str, default_model: str, doc: str, default_scale:
                                                       Task.DEBLUR):
             raise UsageError(f"--task {job_task.value} has no automatic model: name one with -m, e.g. -m ge-mnist "
                              "for digits")
-        # deblurring's 'auto' is the denoiser its solver uses as the prior
-        models = ModelSelector(model, device, precision, task=Task.DENOISE if blur is not None else job_task,
+        # with a known degradation 'auto' is the denoiser the solver uses as the prior
+        models = ModelSelector(model, device, precision, task=Task.DENOISE if known is not None else job_task,
                                scale=scale)
-        if model == catalog.AUTO and job_task is Task.UPSCALE:
+        if model == catalog.AUTO and job_task is Task.UPSCALE and known is None:
             catalog.check_upscalers(scale)  # a scale no bundled upscaler reaches fails before any file
         if not dry_run and model != catalog.AUTO:
             restorer = models.load(model)  # now, so a bad --model fails before any file is touched
@@ -127,14 +137,16 @@ def make_restore_command(name: str, default_model: str, doc: str, default_scale:
             upscale_plan(restorer, scale)
             if masks is not None:
                 check_inpainter(restorer)
-            if blur is not None:
+            if known is not None:
                 check_prior(restorer)
         options = RestoreOptions(tile=tile, overlap=overlap, batch_size=batch_size, sharpen=sharpen,
                                  sharpen_amount=sharpen_amount, sigma=parse_sigma(sigma), scale=scale, tta=tta,
                                  allow_domain_mismatch=allow_domain_mismatch,
                                  restore_first=REAL_NOISE_MODEL if restore_first else None)
         job = (InpaintJob(models, masks, options) if masks is not None else
-               DeblurJob(models, blur, options, sigma=options.sigma) if blur is not None else
+               KnownDegradationJob(models, known, replace(options, scale=1),
+                                   SUPER_RESOLUTION if known.scale > 1 else PnPSettings(), options.sigma)
+               if known is not None else
                RestoreJob(models, options))
         results = run_with_progress(name, items, plan, job, quiet=quiet, report=report,
                                     command={"command": name, "inputs": inputs, "output": str(output), "model": model,

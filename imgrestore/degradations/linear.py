@@ -25,7 +25,9 @@ from imgrestore.degradations.blur import convolve
 
 @dataclass(frozen=True)
 class KnownBlur:
-    """Convolution with one known kernel [k, k] (odd k, sum 1), mirrored borders."""
+    """Convolution with one known kernel [k, k] (odd k, sum 1; the picture of a point of light), mirrored
+    borders. A true convolution, as the Fourier data step models it: for a kernel that is not symmetric
+    under a half turn (a user's kernel image) OpenCV's ``filter2D``, a correlation, is its mirror image."""
 
     kernel: torch.Tensor
 
@@ -33,19 +35,24 @@ class KnownBlur:
         k = self.kernel
         if k.ndim != 2 or k.shape[0] != k.shape[1] or k.shape[0] % 2 == 0:
             raise ValueError(f"a blur kernel is square with an odd side, not {tuple(k.shape)}")
-        if not torch.isfinite(k).all() or (k < 0).any() or float(k.sum()) <= 0:
-            raise ValueError("a blur kernel has finite, non-negative weights that do not all vanish")
+        if not torch.isfinite(k).all() or float(k.sum()) <= 0:  # negative lobes are fine: bicubic has them
+            raise ValueError("a blur kernel has finite weights with a positive sum")
 
     @property
     def pad(self) -> int:
         return self.kernel.shape[0]
 
+    @property
+    def scale(self) -> int:
+        """Input size over output size: a blur keeps it."""
+        return 1
+
     def apply(self, x: torch.Tensor) -> torch.Tensor:
-        return convolve(x, self.kernel.expand(x.shape[0], -1, -1))
+        return convolve(x, self.kernel.flip(0, 1).expand(x.shape[0], -1, -1))  # `convolve` correlates
 
     def adjoint(self, y: torch.Tensor) -> torch.Tensor:
         """Correlation with the kernel (convolution with it flipped); exact away from the mirrored borders."""
-        return convolve(y, self.kernel.flip(0, 1).expand(y.shape[0], -1, -1))
+        return convolve(y, self.kernel.expand(y.shape[0], -1, -1))
 
     def _spectrum(self, height: int, width: int) -> torch.Tensor:
         """The kernel's transfer function on a height x width grid, its centre moved to the origin."""
@@ -84,3 +91,85 @@ class KnownMask:
     def data_step(self, z: torch.Tensor, y: torch.Tensor, alpha: float) -> torch.Tensor:
         """argmin_x ||m (y - x)||^2 + alpha ||x - z||^2: known pixels pulled towards y, missing ones kept at z."""
         return (self.keep * y + alpha * z) / (self.keep + alpha)
+
+
+def bicubic_reduction(scale: int) -> tuple[torch.Tensor, int]:
+    """PIL's (and MATLAB's) antialiased bicubic reduction by ``scale`` as a blur kernel and a sampling
+    offset: output pixel i is the Keys cubic (a = -0.5) stretched ``scale`` times, centred on input
+    position i * scale + (scale - 1) / 2. The even-length filter sits in an odd kernel whose centre is
+    the sample ``offset`` (a half-pixel to its left when ``scale`` is even)."""
+    def cubic(t: torch.Tensor) -> torch.Tensor:
+        t = t.abs()
+        return torch.where(t <= 1, 1.5 * t ** 3 - 2.5 * t ** 2 + 1,
+                           torch.where(t < 2, -0.5 * t ** 3 + 2.5 * t ** 2 - 4 * t + 2, torch.zeros_like(t)))
+
+    offset = (scale - 1) // 2
+    centre = (scale - 1) / 2
+    radius = int(2 * scale + abs(centre - offset)) + 1
+    taps = torch.arange(offset - radius, offset + radius + 1, dtype=torch.float64)
+    line = cubic((taps - centre) / scale)
+    line = line / line.sum()
+    return torch.outer(line, line).flip(0, 1), offset  # weights of x[i * scale + tap], as a convolution kernel
+
+
+def _block_mean(spectrum: torch.Tensor, scale: int) -> torch.Tensor:
+    """The mean over the ``scale`` x ``scale`` frequencies that decimation folds onto one: [..., H, W] -> [..., H/s, W/s]."""
+    *lead, height, width = spectrum.shape
+    blocks = spectrum.reshape(*lead, scale, height // scale, scale, width // scale)
+    return blocks.mean(dim=(-4, -2))
+
+
+@dataclass(frozen=True)
+class KnownDownsample:
+    """Blur by a known kernel, then keep every ``scale``-th pixel from ``offset``: y = (k * x)[o::s, o::s]
+    (DPIR's super-resolution degradation; :func:`bicubic_reduction` gives PIL's bicubic one)."""
+
+    kernel: torch.Tensor
+    scale: int
+    offset: int = 0
+
+    def __post_init__(self) -> None:
+        KnownBlur(self.kernel)  # the same checks
+        if self.scale < 2 or not 0 <= self.offset < self.scale:
+            raise ValueError(f"scale must be 2 or more and offset within 0..scale-1, not {self.scale}, {self.offset}")
+
+    @classmethod
+    def bicubic(cls, scale: int) -> KnownDownsample:
+        kernel, offset = bicubic_reduction(scale)
+        return cls(kernel.float(), scale, offset)
+
+    def apply(self, x: torch.Tensor) -> torch.Tensor:
+        o, s = self.offset, self.scale
+        return KnownBlur(self.kernel).apply(x)[..., o::s, o::s]
+
+    def adjoint(self, y: torch.Tensor) -> torch.Tensor:
+        o, s = self.offset, self.scale
+        up = y.new_zeros(*y.shape[:-2], y.shape[-2] * s, y.shape[-1] * s)
+        up[..., o::s, o::s] = y
+        return KnownBlur(self.kernel).adjoint(up)
+
+    def data_step(self, z: torch.Tensor, y: torch.Tensor, alpha: float) -> torch.Tensor:
+        """argmin_x ||y - (k * x)[o::s, o::s]||^2 + alpha ||x - z||^2 for the high-resolution z and the
+        low-resolution y, in closed form (Zhao et al. 2016, as DPIR solves it). Borders as :class:`KnownBlur`:
+        z is mirrored by a margin, the observation beyond the image is the margin's own prediction."""
+        s, o, k = self.scale, self.offset, self.kernel.shape[0]
+        height, width = y.shape[-2:]
+        pad = -(-k // s) * s  # a whole number of low-resolution pixels
+        mode = "reflect" if pad < min(z.shape[-2:]) else "replicate"
+        zp = torch.roll(F.pad(z, (pad, pad, pad, pad), mode=mode), shifts=(-o, -o), dims=(-2, -1))
+        size = zp.shape[-2:]
+        grid = torch.zeros(*size, dtype=torch.float64)
+        grid[:k, :k] = self.kernel.to(torch.float64)
+        complex_type = torch.complex128 if zp.dtype == torch.float64 else torch.complex64
+        blur = torch.fft.fft2(torch.roll(grid, shifts=(-(k // 2), -(k // 2)), dims=(0, 1))).to(complex_type)
+        predicted = torch.fft.ifft2(torch.fft.fft2(zp) * blur).real[..., ::s, ::s]  # the estimate, observed
+        lp = pad // s
+        predicted[..., lp:lp + height, lp:lp + width] = y.to(zp.dtype)
+        spread = zp.new_zeros(zp.shape)
+        spread[..., ::s, ::s] = predicted
+        rhs = blur.conj() * torch.fft.fft2(spread) + alpha * torch.fft.fft2(zp)
+        folded = _block_mean(blur * rhs, s) / (_block_mean(blur.abs() ** 2, s) + alpha)
+        unfolded = folded.repeat(*[1] * (folded.ndim - 2), s, s)
+        x = torch.fft.ifft2((rhs - blur.conj() * unfolded) / alpha).real
+        x = torch.roll(x, shifts=(o, o), dims=(-2, -1))
+        return x[..., pad:pad + height * s, pad:pad + width * s].to(y.dtype)

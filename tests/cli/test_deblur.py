@@ -68,3 +68,24 @@ def test_restore_task_deblur_runs_the_same_solver_as_deblur(tmp_path, capsys):
     code, _, err = run(main, capsys, "denoise", str(tmp_path / "in"), "-o", str(tmp_path / "c"), "--kernel", "box:size=5")
     assert code == 2 and ("No such option" in err or "--kernel is for --task deblur" in err)
     assert np.array_equal(read_image(tmp_path / "b" / "a.png").pixels, read_image(tmp_path / "a" / "a.png").pixels)
+
+
+def test_known_bicubic_reduction_undone_by_the_solver(tmp_path, capsys):
+    """`upscale --kernel bicubic`: DPIR's super-resolution from the same solver, better than bicubic enlargement."""
+    from PIL import Image
+
+    clean = np.asarray(Image.open(EXAMPLE.parent / "hubble_sigma25.png").convert("RGB"))[40:104, 60:124]
+    small = Image.fromarray(clean).resize((32, 32), Image.BICUBIC)
+    (tmp_path / "in").mkdir()
+    small.save(tmp_path / "in" / "a.png")
+    report = tmp_path / "r.json"
+    code, _, err = run(main, capsys, "upscale", str(tmp_path / "in"), "-o", str(tmp_path / "out"), "--scale", "2",
+                       "--kernel", "bicubic", "--sigma", "0", "--report", str(report), "-q")
+    assert code == 0, err
+    out = read_image(tmp_path / "out" / "a.png").pixels
+    bicubic = np.asarray(small.resize((64, 64), Image.BICUBIC)).astype(np.float32) / 255
+    truth = clean.astype(np.float32) / 255
+    inner = (slice(4, -4), slice(4, -4))
+    assert out.shape == (64, 64, 3) and psnr(out[inner], truth[inner]) > psnr(bicubic[inner], truth[inner]) + 0.5
+    record = json.loads(report.read_text())["files"][0]
+    assert record["model"] == "resunet-color" and "enlarged x2 by 24 plug-and-play iterations" in record["notes"][0]
