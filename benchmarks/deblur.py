@@ -57,9 +57,8 @@ def damaged_set(shared: Path) -> dict[str, list[tuple[np.ndarray, np.ndarray]]]:
     return out
 
 
-def ours(iterations: int, weight: float) -> Deblur:
+def ours(settings: PnPSettings) -> Deblur:
     restorer = load_restorer("resunet-color", device="cpu")
-    settings = PnPSettings(iterations=iterations, weight=weight)
 
     def denoise(pixels: np.ndarray, sigma: float) -> np.ndarray:
         return restore_pixels([pixels], restorer, RestoreOptions(), [sigma])[0]
@@ -108,12 +107,14 @@ def main() -> None:
     parser.add_argument("--shared", type=Path, default=Path(__file__).resolve().parents[1].parent / "shared")
     parser.add_argument("--iterations", type=int, default=PnPSettings().iterations)
     parser.add_argument("--weight", type=float, default=PnPSettings().weight)
+    parser.add_argument("--first-sigma", type=float, default=PnPSettings().first_sigma)
     parser.add_argument("--baselines", action="store_true", help="add Richardson-Lucy and Wiener (slow)")
     args = parser.parse_args()
     data = damaged_set(args.shared)
     rows: list[tuple[str, Deblur | None]] = [("blurred + noisy input", None),
                                              (f"imgrestore PnP-HQS, resunet-color, {args.iterations} iterations",
-                                              ours(args.iterations, args.weight))]
+                                              ours(PnPSettings(iterations=args.iterations, weight=args.weight,
+                                                               first_sigma=args.first_sigma)))]
     if args.baselines:
         rows += [("Richardson-Lucy (30 iterations)", richardson_lucy(30)), ("Wiener (balance 0.01)", wiener(0.01))]
     names = list(kernels())

@@ -9,7 +9,8 @@ ours rather than copied. Scores: PSNR and SSIM on the whole image, PSNR inside t
 output pixels. Rows: the masked input, OpenCV Telea and Navier-Stokes (radius 3 and 5), scikit-image's
 biharmonic, and every --model through `imgrestore.jobs.inpaint.fill_holes`, the code `imgrestore inpaint
 --mask` runs (a mask-aware model directly; a noise-level denoiser by plug-and-play from a Telea start).
-`--grid FILE` writes a crop of one val image per method, side by side, the clean crop last.
+`--grid FILE` writes a crop of one val image per method, side by side, the clean crop last; `--seams TILE`
+compares each model's output in TILE px tiles with its whole-image output (a seam shows as a difference).
 
     python benchmarks/inpaint.py --model inpaint-photo --model resunet-color
 """
@@ -85,13 +86,22 @@ def biharmonic(damaged: np.ndarray, mask: np.ndarray) -> np.ndarray:
     return np.round(np.clip(inpaint_biharmonic(damaged / 255.0, mask, channel_axis=-1), 0, 1) * 255).astype(np.uint8)
 
 
-def imgrestore_inpainter(name: str) -> Inpainter:
+def imgrestore_inpainter(name: str, options: RestoreOptions = RestoreOptions()) -> Inpainter:
     restorer = load_restorer(name, device="cpu")
 
     def run(damaged: np.ndarray, mask: np.ndarray) -> np.ndarray:
-        out = fill_holes(damaged.astype(np.float32) / 255, mask.astype(np.float32), restorer, RestoreOptions())
+        out = fill_holes(damaged.astype(np.float32) / 255, mask.astype(np.float32), restorer, options)
         return np.round(out * 255).astype(np.uint8)
     return run
+
+
+def seams(name: str, tile: int, data: dict) -> str:
+    """How far ``name``'s output with ``tile`` px tiles (32 px overlap) is from its whole-image output."""
+    whole = imgrestore_inpainter(name, RestoreOptions(tile=0))
+    tiled = imgrestore_inpainter(name, RestoreOptions(tile=tile, overlap=32))
+    gaps = [np.abs(whole(d, m).astype(int) - tiled(d, m).astype(int)) for kind in KINDS for _, d, m in data[kind]]
+    return (f"{name}, {tile} px tiles against the whole image: max {max(int(g.max()) for g in gaps)}/255, "
+            f"mean {np.mean([g.mean() for g in gaps]):.4f}/255")
 
 
 def _psnr(a: np.ndarray, b: np.ndarray) -> float:
@@ -116,6 +126,8 @@ def main() -> None:
     parser.add_argument("--shared", type=Path, default=Path(__file__).resolve().parents[1].parent / "shared")
     parser.add_argument("--model", action="append", default=[], help="an imgrestore model (repeatable)")
     parser.add_argument("--no-baselines", action="store_true", help="only the input and the --model rows")
+    parser.add_argument("--seams", type=int, metavar="TILE", help="compare each --model tiled with TILE px tiles "
+                        "(32 px overlap) against its whole-image output")
     parser.add_argument("--grid", type=Path, help="write a crop of the first image's boxes per method here")
     args = parser.parse_args()
     data = damaged_set(args.shared)
@@ -139,6 +151,10 @@ def main() -> None:
             if kind == "boxes":
                 crops.append(outputs[0])
         print(f"| {label} | " + " | ".join(cells) + " |", flush=True)
+    if args.seams:
+        print()
+        for name in args.model:
+            print(seams(name, args.seams, data))
     if args.grid:
         crops.append(data["boxes"][0][0])
         mask = data["boxes"][0][2]

@@ -20,7 +20,11 @@ import torch
 
 
 class KnownOperator(Protocol):
-    def data_step(self, z: torch.Tensor, y: torch.Tensor, alpha: float) -> torch.Tensor: ...
+    """What the solver needs of an operator (:mod:`imgrestore.degradations.linear`)."""
+
+    def extend(self, x: torch.Tensor) -> torch.Tensor: ...  # the estimate with its margin, to start from
+    def crop(self, x: torch.Tensor) -> torch.Tensor: ...  # the image again
+    def extended_step(self, z: torch.Tensor, y: torch.Tensor, alpha: float) -> torch.Tensor: ...
 
 
 @dataclass(frozen=True)
@@ -53,8 +57,9 @@ def solve(damaged: np.ndarray, operator: KnownOperator, denoise: Denoiser, noise
     """Restore [H, W, C] 0..1 ``damaged`` = A(clean) + noise of level ``noise`` (0..255) by HQS."""
     y = torch.from_numpy(np.ascontiguousarray(damaged.transpose(2, 0, 1), dtype=np.float32))[None]
     x = y if start is None else torch.from_numpy(np.ascontiguousarray(start.transpose(2, 0, 1), dtype=np.float32))[None]
+    x = operator.extend(x)  # the margin is estimated with the image, so borders need no guess
     for sigma, alpha in schedule(noise, settings):
-        x = operator.data_step(x, y, alpha).clamp(0, 1)
+        x = operator.extended_step(x, y, alpha).clamp(0, 1)
         pixels = np.ascontiguousarray(x[0].permute(1, 2, 0).numpy(), dtype=np.float32)
         x = torch.from_numpy(np.ascontiguousarray(denoise(pixels, sigma).transpose(2, 0, 1), dtype=np.float32))[None]
-    return np.ascontiguousarray(x[0].permute(1, 2, 0).numpy(), dtype=np.float32)
+    return np.ascontiguousarray(operator.crop(x)[0].permute(1, 2, 0).numpy(), dtype=np.float32)
