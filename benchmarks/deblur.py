@@ -5,8 +5,8 @@ Kernels: Gaussian sigma 1.6 (25x25, `cv2.getGaussianKernel`) and a 15 px line at
 (0..255) drawn with `default_rng(1000 + g)` (the Gaussian kernel's draw first), clipped and rounded.
 PSNR and SSIM on RGB with a 16 px border shaved, mean over the colour images; MP/s of output pixels.
 Rows: the blurred input, plug-and-play HQS with our denoiser given the true kernel and noise level
-(`imgrestore.pnp`), and with --baselines scikit-image's Richardson-Lucy and Wiener (given the true kernel;
-iterations / balance as in TASKS.md).
+(`imgrestore.pnp`, first sigma per kernel as `imgrestore deblur` picks it), and with --baselines
+scikit-image's Richardson-Lucy, Wiener and unsupervised Wiener (given the true kernel).
 
     python benchmarks/deblur.py
     python benchmarks/deblur.py --iterations 8 --weight 0.23 --baselines
@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 
 import cv2
@@ -25,9 +26,10 @@ import torch
 from PIL import Image
 
 from imgrestore.degradations.linear import KnownBlur
+from imgrestore.jobs.known import deblur_settings, solve_known
 from imgrestore.metrics import ssim
-from imgrestore.pipeline import RestoreOptions, load_restorer, restore_pixels
-from imgrestore.pnp import PnPSettings, solve
+from imgrestore.pipeline import RestoreOptions, load_restorer
+from imgrestore.pnp import PnPSettings
 
 SHAVE = 16
 NOISE = 2.0
@@ -58,15 +60,13 @@ def damaged_set(shared: Path) -> dict[str, list[tuple[np.ndarray, np.ndarray]]]:
 
 
 def ours(settings: PnPSettings) -> Deblur:
+    """The code `imgrestore deblur` runs (`solve_known`), given the true kernel and noise level."""
     restorer = load_restorer("resunet-color", device="cpu")
-
-    def denoise(pixels: np.ndarray, sigma: float) -> np.ndarray:
-        return restore_pixels([pixels], restorer, RestoreOptions(), [sigma])[0]
 
     def run(damaged: np.ndarray, kernel: np.ndarray) -> np.ndarray:
         blur = KnownBlur(torch.from_numpy(kernel).float())
-        out = solve(damaged.astype(np.float32) / 255, blur, denoise, NOISE, settings)
-        return np.round(np.clip(out, 0, 1) * 255).astype(np.uint8)
+        out = solve_known(damaged.astype(np.float32) / 255, blur, restorer, RestoreOptions(), NOISE, settings)
+        return np.round(out * 255).astype(np.uint8)
     return run
 
 
@@ -88,6 +88,13 @@ def wiener(balance: float) -> Deblur:
     return run
 
 
+def unsupervised_wiener(damaged: np.ndarray, kernel: np.ndarray) -> np.ndarray:
+    from skimage.restoration import unsupervised_wiener as skimage_unsupervised
+
+    planes = [skimage_unsupervised(damaged[..., c] / 255.0, kernel, rng=np.random.default_rng(0))[0] for c in range(3)]
+    return np.round(np.clip(np.stack(planes, axis=2), 0, 1) * 255).astype(np.uint8)
+
+
 def measure(method: Deblur | None, pairs: list[tuple[np.ndarray, np.ndarray]], kernel: np.ndarray) -> tuple[float, float, float]:
     scores, pixels, seconds = [], 0, 0.0
     inner = (slice(SHAVE, -SHAVE), slice(SHAVE, -SHAVE))
@@ -102,29 +109,40 @@ def measure(method: Deblur | None, pairs: list[tuple[np.ndarray, np.ndarray]], k
     return psnr, similarity, (pixels / 1e6 / seconds if method is not None else float("nan"))
 
 
+SPECS = {"Gaussian σ1.6": "gaussian:sigma=1.6,size=25", "motion 15 px": "motion:length=15,angle=45"}  # as --kernel
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--shared", type=Path, default=Path(__file__).resolve().parents[1].parent / "shared")
     parser.add_argument("--iterations", type=int, default=PnPSettings().iterations)
     parser.add_argument("--weight", type=float, default=PnPSettings().weight)
-    parser.add_argument("--first-sigma", type=float, default=PnPSettings().first_sigma)
-    parser.add_argument("--baselines", action="store_true", help="add Richardson-Lucy and Wiener (slow)")
+    parser.add_argument("--first-sigma", type=float, help="one first sigma for both kernels (default: `deblur`'s "
+                        "choice per kernel)")
+    parser.add_argument("--baselines", action="store_true", help="add Richardson-Lucy and the Wiener filters (slow)")
     args = parser.parse_args()
     data = damaged_set(args.shared)
-    rows: list[tuple[str, Deblur | None]] = [("blurred + noisy input", None),
-                                             (f"imgrestore PnP-HQS, resunet-color, {args.iterations} iterations",
-                                              ours(PnPSettings(iterations=args.iterations, weight=args.weight,
-                                                               first_sigma=args.first_sigma)))]
-    if args.baselines:
-        rows += [("Richardson-Lucy (30 iterations)", richardson_lucy(30)), ("Wiener (balance 0.01)", wiener(0.01))]
     names = list(kernels())
+
+    def settings(name: str) -> PnPSettings:
+        chosen = deblur_settings(SPECS[name], args.iterations)
+        return replace(chosen, weight=args.weight, first_sigma=args.first_sigma or chosen.first_sigma)
+
+    rows: list[tuple[str, dict[str, Deblur | None]]] = [
+        ("blurred + noisy input", dict.fromkeys(names)),
+        (f"imgrestore PnP-HQS, resunet-color, {args.iterations} iterations, first sigma "
+         + " / ".join(f"{settings(n).first_sigma:g}" for n in names), {n: ours(settings(n)) for n in names})]
+    if args.baselines:
+        rows += [(label, dict.fromkeys(names, method)) for label, method in
+                 (("Richardson-Lucy (30 iterations)", richardson_lucy(30)), ("Wiener (balance 0.01)", wiener(0.01)),
+                  ("unsupervised Wiener", unsupervised_wiener))]
     print(f"colour val ({len(data[names[0]])} images), noise sigma {NOISE:g}, {SHAVE} px shaved\n")
     print("| method | " + " | ".join(f"{n} PSNR | SSIM | MP/s" for n in names) + " |")
     print("|---" * (1 + 3 * len(names)) + "|")
-    for label, method in rows:
+    for label, methods in rows:
         cells = []
         for name in names:
-            psnr, similarity, speed = measure(method, data[name], kernels()[name])
+            psnr, similarity, speed = measure(methods[name], data[name], kernels()[name])
             cells.append(f"{psnr:.2f} | {similarity:.4f} | {'–' if np.isnan(speed) else f'{speed:.3f}'}")
         print(f"| {label} | " + " | ".join(cells) + " |", flush=True)
 

@@ -96,13 +96,13 @@ def deblur_array(
     noise level on the 0..255 scale; ``model`` the noise-level denoiser used as the prior."""
     from imgrestore.degradations.kernels import parse_kernel
     from imgrestore.degradations.linear import KnownBlur
-    from imgrestore.jobs.known import solve_known
+    from imgrestore.jobs.known import deblur_settings, solve_known
 
     blur = parse_kernel(kernel) if isinstance(kernel, str) else torch.as_tensor(np.asarray(kernel, np.float32))
     pixels, form = _pixels_of(array)
     restorer = _restorer_for(model, pixels, device, precision)
-    restored = solve_known(pixels, KnownBlur(blur / blur.sum()), restorer, options, sigma,
-                             PnPSettings(iterations=iterations))
+    settings = deblur_settings(kernel if isinstance(kernel, str) else "", iterations)
+    restored = solve_known(pixels, KnownBlur(blur / blur.sum()), restorer, options, sigma, settings)
     return _array_of(restored, form)
 
 

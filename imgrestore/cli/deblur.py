@@ -55,15 +55,14 @@ def deblur(
 
     Plug-and-play half-quadratic splitting (DPIR): each iteration solves the blur's data term exactly
     (in the Fourier domain, borders handled without wrap-around) and runs our noise-level denoiser as
-    the prior (resunet-color or resunet-gray per image by default), its noise level falling from 49 to
-    the image's own. Inputs are never overwritten and every write is atomic. Exit code: 0 all done,
+    the prior (resunet-color or resunet-gray per image by default), its noise level falling from 49 (25
+    for a motion kernel, measured better on its streaks) to the image's own. Inputs are never overwritten and every write is atomic. Exit code: 0 all done,
     1 some files failed, 2 usage error.
     """
     from imgrestore.degradations.kernels import parse_kernel
     from imgrestore.degradations.linear import KnownBlur
-    from imgrestore.jobs.known import KnownDegradationJob, check_prior
+    from imgrestore.jobs.known import KnownDegradationJob, check_prior, deblur_settings
     from imgrestore.pipeline import ModelSelector, RestoreOptions
-    from imgrestore.pnp import PnPSettings
     from imgrestore.weights import catalog
 
     blur = parse_kernel(kernel)  # a bad kernel fails before any file is touched
@@ -76,7 +75,7 @@ def deblur(
     if not dry_run and model != catalog.AUTO:
         check_prior(models.load(model))
     options = RestoreOptions(tile=tile, overlap=overlap, batch_size=batch_size)
-    job = KnownDegradationJob(models, KnownBlur(blur), options, PnPSettings(iterations=iterations), parse_sigma(sigma))
+    job = KnownDegradationJob(models, KnownBlur(blur), options, deblur_settings(kernel, iterations), parse_sigma(sigma))
     results = run_with_progress("deblur", items, plan, job, quiet=quiet, report=report,
                                 command={"command": "deblur", "inputs": inputs, "output": str(output),
                                          "kernel": kernel, "model": model, "sigma": sigma, "iterations": iterations,

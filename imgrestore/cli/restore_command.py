@@ -85,10 +85,9 @@ def make_restore_command(name: str, default_model: str, doc: str, default_scale:
         from imgrestore.degradations.linear import KnownBlur, KnownDownsample
         from imgrestore.io.masks import MaskSource
         from imgrestore.jobs.inpaint import InpaintJob, check_inpainter
-        from imgrestore.jobs.known import SUPER_RESOLUTION, KnownDegradationJob, check_prior
+        from imgrestore.jobs.known import SUPER_RESOLUTION, KnownDegradationJob, check_prior, deblur_settings
         from imgrestore.jobs.restore import RestoreJob
         from imgrestore.pipeline import ModelSelector, RestoreOptions, upscale_plan, with_task_options
-        from imgrestore.pnp import PnPSettings
         from imgrestore.weights import catalog
 
         if task and task not in DAMAGE:
@@ -145,7 +144,7 @@ def make_restore_command(name: str, default_model: str, doc: str, default_scale:
                                  restore_first=REAL_NOISE_MODEL if restore_first else None)
         job = (InpaintJob(models, masks, options) if masks is not None else
                KnownDegradationJob(models, known, replace(options, scale=1),
-                                   SUPER_RESOLUTION if known.scale > 1 else PnPSettings(), options.sigma)
+                                   SUPER_RESOLUTION if known.scale > 1 else deblur_settings(kernel), options.sigma)
                if known is not None else
                RestoreJob(models, options))
         results = run_with_progress(name, items, plan, job, quiet=quiet, report=report,
