@@ -2,11 +2,13 @@
 
 A mask is an image of the same size: white (or any bright pixel) = missing, as `corrupt --save-masks`
 writes them. ``--mask`` names one file for every image, or a folder mirroring the inputs: the mask of
-``photos/a/b.jpg`` (relative path ``a/b.jpg``) is ``MASKS/a/b.<any image extension>``.
+``photos/a/b.jpg`` (relative path ``a/b.jpg``) is ``MASKS/a/b.<any image extension>``, or the masks
+`corrupt --save-masks` wrote for it (``MASKS/a/b.<step>-<kind>.png``, joined when there are several).
 """
 
 from __future__ import annotations
 
+import glob
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -32,20 +34,21 @@ class MaskSource:
             raise UsageError(f"--mask {text}: not an image file (expected one of {', '.join(sorted(EXTENSIONS))})")
         return cls(path)
 
-    def file_for(self, item: InputItem) -> Path:
-        """The mask of ``item``: the one file, else the folder's file with the item's relative path and stem."""
+    def files_for(self, item: InputItem) -> list[Path]:
+        """The mask files of ``item``: the one file; else the folder's file with the item's relative path,
+        or with its stem and any image extension, or the ones `corrupt --save-masks` names ``stem.N-kind``."""
         if self.path.is_file():
-            return self.path
+            return [self.path]
         same = self.path / item.relative
         if same.is_file():
-            return same
+            return [same]
         stem = same.with_suffix("")
-        candidates = sorted(p for p in stem.parent.glob(f"{stem.name}.*") if p.suffix.lower() in EXTENSIONS) \
-            if stem.parent.is_dir() else []
-        if not candidates:
+        found = sorted(p for p in stem.parent.glob(f"{glob.escape(stem.name)}.*")
+                       if p.suffix.lower() in EXTENSIONS and p.is_file()) if stem.parent.is_dir() else []
+        if not found:
             raise MaskError(f"no mask for {item.relative.as_posix()} in {self.path} "
                             f"(expected {stem.relative_to(self.path).as_posix()}.png or another image type)")
-        return candidates[0]
+        return found
 
 
 def read_mask(path: Path, height: int, width: int) -> np.ndarray:
@@ -58,3 +61,8 @@ def read_mask(path: Path, height: int, width: int) -> np.ndarray:
         raise MaskError(f"mask {path} is {pixels.shape[1]}x{pixels.shape[0]}, the image {width}x{height}: "
                         "a mask must have the image's size")
     return (pixels.mean(axis=2) > 0.5).astype(np.float32)
+
+
+def read_masks(paths: list[Path], height: int, width: int) -> np.ndarray:
+    """The union of the masks in ``paths``: a pixel is missing if any of them says so."""
+    return np.maximum.reduce([read_mask(path, height, width) for path in paths])

@@ -12,7 +12,7 @@ import torch
 
 from imgrestore.degradations.linear import KnownMask
 from imgrestore.errors import UsageError
-from imgrestore.io.masks import MaskSource, read_mask
+from imgrestore.io.masks import MaskSource, read_masks
 from imgrestore.pipeline import ModelSelector, RestoreOptions, check_domain, restore_pixels, tiles_per_pass
 from imgrestore.pnp import PnPSettings, solve
 from imgrestore.restorer import Restorer
@@ -80,15 +80,15 @@ class InpaintJob:
         outputs = []
         for pending in group:
             image = pending.image
-            mask_file = self.masks.file_for(pending.item)
-            missing = read_mask(mask_file, image.height, image.width)
+            mask_files = self.masks.files_for(pending.item)
+            missing = read_masks(mask_files, image.height, image.width)
             restorer = self.models.restorer_for(image.pixels)
             filled = fill_holes(image.pixels, missing, restorer, self.options, self.settings)
             how = (f"filled by {restorer.name}" if restorer.uses_mask else
                    f"filled by {self.settings.iterations} plug-and-play iterations with {restorer.name} as the prior")
             pending.result.model = restorer.name
             pending.result.notes.append(f"{how}: {100 * float(missing.mean()):.1f} % of the pixels, "
-                                        f"mask {mask_file}")
+                                        f"mask {', '.join(map(str, mask_files))}")
             outputs.append(image.with_pixels(filled))
         return outputs
 

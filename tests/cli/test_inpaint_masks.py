@@ -102,3 +102,24 @@ def test_mask_needs_a_model_that_can_use_it(tmp_path, capsys):
     assert code == 2 and "--mask is for inpainting" in err
     code, _, err = run(main, capsys, "inpaint", str(src), "-o", str(tmp_path / "out"), "--mask", str(tmp_path / "nope"))
     assert code == 2 and "no such file or folder" in err
+
+
+def test_the_masks_corrupt_saves_are_found_and_joined(tmp_path, capsys):
+    src = tmp_path / "photos"
+    write_png(src / "p.png", smooth_image(40, 40, 3, seed=5))
+    code, _, err = run(main, capsys, "corrupt", str(src), "-o", str(tmp_path / "holed"), "--op",
+                       "mask:holes,side=6..10,coverage=0.05..0.1+mask:scratches,thickness=2..3,length=5..10",
+                       "--seed", "1", "--save-masks", "-q")
+    assert code == 0, err
+    saved = sorted((tmp_path / "holed_masks").glob("*.png"))
+    assert [p.name for p in saved] == ["p.0-holes.png", "p.1-scratches.png"]
+    report = tmp_path / "r.json"
+    code, _, err = run(main, capsys, "inpaint", str(tmp_path / "holed"), "-o", str(tmp_path / "out"),
+                       "-m", "resunet-color", "--mask", str(tmp_path / "holed_masks"), "--report", str(report), "-q")
+    assert code == 0, err
+    union = np.maximum(*(read_image(p).pixels[..., 0] > 0.5 for p in saved))
+    note = json.loads(report.read_text())["files"][0]["notes"][0]
+    assert f"{100 * union.mean():.1f} % of the pixels" in note and "p.1-scratches.png" in note
+    holed = to_uint8(read_image(tmp_path / "holed" / "p.png").pixels)
+    out = to_uint8(read_image(tmp_path / "out" / "p.png").pixels)
+    assert np.array_equal(holed[~union], out[~union]) and not np.array_equal(holed[union], out[union])
