@@ -20,7 +20,8 @@ EXAMPLES = {
     "poisson": "poisson:peak=10", "speckle": "speckle:sigma=0.2", "gaussian-blur": "gaussian-blur:sigma=1..2",
     "box-blur": "box-blur:size=3", "motion-blur": "motion-blur:length=5", "downsample": "downsample:factor=2",
     "mask:lower-half": "mask:lower-half", "mask:rect": "mask:rect", "mask:boxes": "mask:boxes",
-    "mask:strokes": "mask:strokes", "jpeg": "jpeg:quality=20..60",
+    "mask:strokes": "mask:strokes", "mask:scratches": "mask:scratches,thickness=2..4,length=5..15",
+    "mask:holes": "mask:holes,side=4..12", "jpeg": "jpeg:quality=20..60",
 }
 
 
