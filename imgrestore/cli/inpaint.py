@@ -4,11 +4,11 @@ from imgrestore.cli.restore_command import make_restore_command
 
 inpaint = make_restore_command("inpaint", "auto", """Fill in missing or corrupted parts of every image and write the results under OUTPUT.
 
-    With --mask (white = missing), photographs are filled by inpaint-photo, a gated-convolution
-    network that takes the mask as an input, and every pixel outside the mask is kept exactly;
-    -m resunet-color (or resunet-gray) fills them instead by plug-and-play iterations with the
-    denoiser as the prior, starting from OpenCV's Telea fill. A missing mask or one of the wrong size
-    fails that file alone.
+    With --mask (white = missing) every pixel outside the mask is kept exactly and the holes are
+    filled by -m: resunet-color (or resunet-gray) by plug-and-play iterations with the denoiser as
+    the prior, starting from OpenCV's Telea fill, or a mask-aware gated-unet trained by `imgrestore
+    train` (the bundled inpaint-photo, the photo default, is not trained yet). A missing mask or one
+    of the wrong size fails that file alone.
 
     Without --mask the default model, cnn-lstm-mnist, restores 28x28 handwritten digits whose lower half is blank
     and whose pixels carry salt-and-pepper or Gaussian noise (train your own with `imgrestore train`

@@ -30,7 +30,7 @@ def telea_fill(pixels: np.ndarray, missing: np.ndarray, radius: int = 5) -> np.n
 def check_inpainter(restorer: Restorer) -> None:
     """Refuse a model that cannot use a mask: neither mask-aware nor a noise-level denoiser for the solver."""
     if not (restorer.uses_mask or (restorer.uses_noise_level and restorer.scale == 1)):
-        raise UsageError(f"--model {restorer.name}: filling masked pixels needs a mask-aware model (inpaint-photo) "
+        raise UsageError(f"--model {restorer.name}: filling masked pixels needs a mask-aware model (gated-unet) "
                          "or a denoiser that takes a noise level (resunet-color, resunet-gray) for the solver")
 
 
