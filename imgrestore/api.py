@@ -24,9 +24,12 @@ from imgrestore.weights import catalog
 from imgrestore.weights.format import read_meta
 
 
-def _restorer_for(model: str | Restorer, pixels: np.ndarray, device: str, precision: str) -> Restorer:
-    """``model`` itself, or the model it names (for 'auto': the default for these pixels)."""
-    return model if isinstance(model, Restorer) else ModelSelector(model, device, precision).restorer_for(pixels)
+def _restorer_for(model: str | Restorer, pixels: np.ndarray, device: str, precision: str,
+                  task: Task = Task.DENOISE) -> Restorer:
+    """``model`` itself, or the model it names (for 'auto': the default for these pixels and ``task``)."""
+    if isinstance(model, Restorer):
+        return model
+    return ModelSelector(model, device, precision, task=task).restorer_for(pixels)
 
 
 @dataclass(frozen=True)
@@ -124,8 +127,7 @@ def inpaint_array(
     missing = (np.asarray(mask) > 0).astype(np.float32)
     if missing.shape != pixels.shape[:2]:
         raise ValueError(f"the mask is {missing.shape}, the image {pixels.shape[:2]}: they must match")
-    selector = ModelSelector(model, device, precision, task=Task.INPAINT) if isinstance(model, str) else None
-    restorer = model if selector is None else selector.restorer_for(pixels)
+    restorer = _restorer_for(model, pixels, device, precision, Task.INPAINT)
     return _array_of(fill_holes(pixels, missing, restorer, options), form)
 
 

@@ -29,7 +29,7 @@ from imgrestore.postfilter import sharpen
 from imgrestore.restorer import Restorer
 from imgrestore.sizes import passes_for
 from imgrestore.tasks import Task
-from imgrestore.tiling import restore_images
+from imgrestore.tiling import effective_tile, restore_images, tile_grid
 from imgrestore.weights import catalog
 from imgrestore.weights.format import read_meta
 
@@ -89,6 +89,12 @@ class ModelSelector:
 def tiles_per_pass(options: RestoreOptions, device: str) -> int:
     """Tiles per forward pass: ``--batch-size``, else :func:`default_batch_size` of the device."""
     return options.batch_size or default_batch_size(resolve_device(device))
+
+
+def tile_count(restorer: Restorer, height: int, width: int, options: RestoreOptions) -> int:
+    """Tiles one pass of ``restorer`` cuts from a ``height`` x ``width`` image: what a folder job's group costs."""
+    tile = effective_tile(options.tile, restorer.size_req, restorer.tiling)
+    return len(tile_grid(height, width, tile, options.overlap))
 
 
 def default_batch_size(device: torch.device) -> int:

@@ -22,6 +22,8 @@ import torch
 class KnownOperator(Protocol):
     """What the solver needs of an operator (:mod:`imgrestore.degradations.linear`)."""
 
+    @property
+    def scale(self) -> int: ...  # output size over the damaged image's: 1, or a reduction's factor
     def extend(self, x: torch.Tensor) -> torch.Tensor: ...  # the estimate with its margin, to start from
     def crop(self, x: torch.Tensor) -> torch.Tensor: ...  # the image again
     def extended_step(self, z: torch.Tensor, y: torch.Tensor, alpha: float) -> torch.Tensor: ...

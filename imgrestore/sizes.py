@@ -24,6 +24,12 @@ class SizeRequirements:
     minimum: int = 1
     fixed: tuple[int, int] | None = None  # (height, width) for FIXED_SIZE models
 
+    @classmethod
+    def halved(cls, times: int) -> SizeRequirements:
+        """What a network that halves its input ``times`` times takes: a multiple of 2**times, at least that."""
+        factor = 2 ** times
+        return cls(multiple_of=factor, minimum=factor)
+
     def padded(self, height: int, width: int) -> tuple[int, int]:
         """Smallest accepted size that contains ``height`` x ``width``."""
         if self.fixed is not None:

@@ -28,8 +28,43 @@ import torch.nn.functional as F
 from imgrestore.degradations.blur import convolve
 
 
+def _centred(kernel: torch.Tensor, height: int, width: int) -> torch.Tensor:
+    """``kernel`` on a height x width grid with its centre at the origin: its transfer function's input."""
+    k = kernel.shape[0]
+    grid = torch.zeros(height, width, dtype=torch.float64)
+    grid[:k, :k] = kernel.to(torch.float64)
+    return torch.roll(grid, shifts=(-(k // 2), -(k // 2)), dims=(0, 1))
+
+
+def _complex_of(x: torch.Tensor) -> torch.dtype:
+    return torch.complex128 if x.dtype == torch.float64 else torch.complex64
+
+
+class _WithMargin:
+    """The solver's contract for an operator whose data step works on the image and a ``margin`` beyond it."""
+
+    margin: int
+
+    def extend(self, x: torch.Tensor) -> torch.Tensor:
+        """``x`` mirrored by the margin on every side (replicated where it is too small to mirror)."""
+        m = self.margin
+        mode = "reflect" if m < min(x.shape[-2:]) else "replicate"
+        return F.pad(x, (m, m, m, m), mode=mode)  # in x's precision: float32 halves the memory
+
+    def crop(self, x: torch.Tensor) -> torch.Tensor:
+        m = self.margin
+        return x[..., m:x.shape[-2] - m, m:x.shape[-1] - m]
+
+    def extended_step(self, zp: torch.Tensor, y: torch.Tensor, alpha: float) -> torch.Tensor:
+        raise NotImplementedError
+
+    def data_step(self, z: torch.Tensor, y: torch.Tensor, alpha: float) -> torch.Tensor:
+        """argmin_x ||y - A x||^2 + alpha ||x - z||^2 (borders: see the module)."""
+        return self.crop(self.extended_step(self.extend(z), y, alpha)).to(y.dtype)
+
+
 @dataclass(frozen=True)
-class KnownBlur:
+class KnownBlur(_WithMargin):
     """Convolution with one known kernel [k, k] (odd k, sum 1; the picture of a point of light), mirrored
     borders. A true convolution, as the Fourier data step models it: for a kernel that is not symmetric
     under a half turn (a user's kernel image) OpenCV's ``filter2D``, a correlation, is its mirror image."""
@@ -44,10 +79,6 @@ class KnownBlur:
             raise ValueError("a blur kernel has finite weights with a positive sum")
 
     @property
-    def pad(self) -> int:
-        return self.kernel.shape[0]
-
-    @property
     def scale(self) -> int:
         """Input size over output size: a blur keeps it."""
         return 1
@@ -59,45 +90,22 @@ class KnownBlur:
         """Correlation with the kernel (convolution with it flipped); exact away from the mirrored borders."""
         return convolve(y, self.kernel.expand(y.shape[0], -1, -1))
 
-    def _spectrum(self, height: int, width: int) -> torch.Tensor:
-        """The kernel's transfer function on a height x width grid, its centre moved to the origin."""
-        k = self.kernel.shape[0]
-        grid = torch.zeros(height, width, dtype=torch.float64)
-        grid[:k, :k] = self.kernel.to(torch.float64)
-        return torch.fft.rfft2(torch.roll(grid, shifts=(-(k // 2), -(k // 2)), dims=(0, 1)))
-
     @property
     def margin(self) -> int:
         """Pixels beyond each border the solver estimates too: what the blur brings into the image."""
         return self.kernel.shape[0]
 
-    def extend(self, x: torch.Tensor) -> torch.Tensor:
-        return _mirror(x, self.margin)
-
-    def crop(self, x: torch.Tensor) -> torch.Tensor:
-        m = self.margin
-        return x[..., m:x.shape[-2] - m, m:x.shape[-1] - m]
-
-    def data_step(self, z: torch.Tensor, y: torch.Tensor, alpha: float) -> torch.Tensor:
-        """argmin_x ||y - k * x||^2 + alpha ||x - z||^2, in closed form per frequency (borders: see the module)."""
-        return self.crop(self.extended_step(self.extend(z), y, alpha)).to(y.dtype)
-
     def extended_step(self, zp: torch.Tensor, y: torch.Tensor, alpha: float) -> torch.Tensor:
-        """:meth:`data_step` on the image and its margin (``zp`` and the result are ``margin`` larger on each side)."""
+        """argmin_x ||y - k * x||^2 + alpha ||x - z||^2 in closed form per frequency, on the image and its
+        margin (``zp`` and the result are ``margin`` larger on each side)."""
         pad = self.margin
         height, width = y.shape[-2:]
         size = zp.shape[-2:]
-        spectrum = self._spectrum(*size).to(torch.complex128 if zp.dtype == torch.float64 else torch.complex64)
+        spectrum = torch.fft.rfft2(_centred(self.kernel, *size)).to(_complex_of(zp))
         target = torch.fft.irfft2(torch.fft.rfft2(zp) * spectrum, s=size)  # the estimate, blurred
         target[..., pad:pad + height, pad:pad + width] = y.to(zp.dtype)  # and the observation where there is one
         numerator = spectrum.conj() * torch.fft.rfft2(target) + alpha * torch.fft.rfft2(zp)
         return torch.fft.irfft2(numerator / (spectrum.abs() ** 2 + alpha), s=size)
-
-
-def _mirror(x: torch.Tensor, margin: int) -> torch.Tensor:
-    """``x`` mirrored by ``margin`` on every side (replicated where it is too small to mirror)."""
-    mode = "reflect" if margin < min(x.shape[-2:]) else "replicate"
-    return F.pad(x, (margin, margin, margin, margin), mode=mode)  # in x's precision: float32 halves the memory
 
 
 @dataclass(frozen=True)
@@ -155,7 +163,7 @@ def _block_mean(spectrum: torch.Tensor, scale: int) -> torch.Tensor:
 
 
 @dataclass(frozen=True)
-class KnownDownsample:
+class KnownDownsample(_WithMargin):
     """Blur by a known kernel, then keep every ``scale``-th pixel from ``offset``: y = (k * x)[o::s, o::s]
     (DPIR's super-resolution degradation; :func:`bicubic_reduction` gives PIL's bicubic one)."""
 
@@ -189,30 +197,16 @@ class KnownDownsample:
         low-resolution pixels."""
         return -(-self.kernel.shape[0] // self.scale) * self.scale
 
-    def extend(self, x: torch.Tensor) -> torch.Tensor:
-        return _mirror(x, self.margin)
-
-    def crop(self, x: torch.Tensor) -> torch.Tensor:
-        m = self.margin
-        return x[..., m:x.shape[-2] - m, m:x.shape[-1] - m]
-
-    def data_step(self, z: torch.Tensor, y: torch.Tensor, alpha: float) -> torch.Tensor:
-        """argmin_x ||y - (k * x)[o::s, o::s]||^2 + alpha ||x - z||^2 for the high-resolution z and the
-        low-resolution y, in closed form (Zhao et al. 2016, as DPIR solves it). Borders as :class:`KnownBlur`:
-        z is mirrored by a margin, the observation beyond the image is the margin's own prediction."""
-        return self.crop(self.extended_step(self.extend(z), y, alpha)).to(y.dtype)
-
     def extended_step(self, zp: torch.Tensor, y: torch.Tensor, alpha: float) -> torch.Tensor:
-        """:meth:`data_step` on the image and its margin (``zp`` and the result are ``margin`` larger on each side)."""
-        s, o, k = self.scale, self.offset, self.kernel.shape[0]
+        """argmin_x ||y - (k * x)[o::s, o::s]||^2 + alpha ||x - z||^2 for the high-resolution z and the
+        low-resolution y, in closed form (Zhao et al. 2016, as DPIR solves it), on the image and its margin
+        (``zp`` and the result are ``margin`` larger on each side; borders as :class:`KnownBlur`)."""
+        s, o = self.scale, self.offset
         height, width = y.shape[-2:]
         pad = self.margin
         zp = torch.roll(zp, shifts=(-o, -o), dims=(-2, -1))
         size = zp.shape[-2:]
-        grid = torch.zeros(*size, dtype=torch.float64)
-        grid[:k, :k] = self.kernel.to(torch.float64)
-        complex_type = torch.complex128 if zp.dtype == torch.float64 else torch.complex64
-        blur = torch.fft.fft2(torch.roll(grid, shifts=(-(k // 2), -(k // 2)), dims=(0, 1))).to(complex_type)
+        blur = torch.fft.fft2(_centred(self.kernel, *size)).to(_complex_of(zp))
         predicted = torch.fft.ifft2(torch.fft.fft2(zp) * blur).real[..., ::s, ::s]  # the estimate, observed
         lp = pad // s
         predicted[..., lp:lp + height, lp:lp + width] = y.to(zp.dtype)

@@ -13,10 +13,9 @@ import torch
 from imgrestore.degradations.linear import KnownMask
 from imgrestore.errors import UsageError
 from imgrestore.io.masks import MaskSource, read_masks
-from imgrestore.pipeline import ModelSelector, RestoreOptions, check_domain, restore_pixels, tiles_per_pass
+from imgrestore.pipeline import ModelSelector, RestoreOptions, check_domain, restore_pixels, tile_count, tiles_per_pass
 from imgrestore.pnp import PnPSettings, solve
 from imgrestore.restorer import Restorer
-from imgrestore.tiling import effective_tile, tile_grid
 
 
 def telea_fill(pixels: np.ndarray, missing: np.ndarray, radius: int = 5) -> np.ndarray:
@@ -72,9 +71,8 @@ class InpaintJob:
         restorer = self.models.restorer_for(image.pixels)
         if not self.options.allow_domain_mismatch:
             check_domain(restorer, image.pixels)
-        tile = effective_tile(self.options.tile, restorer.size_req, restorer.tiling)
         passes = 1 if restorer.uses_mask else self.settings.iterations
-        return len(tile_grid(image.height, image.width, tile, self.options.overlap)) * passes
+        return tile_count(restorer, image.height, image.width, self.options) * passes
 
     def process(self, group: list) -> list:
         outputs = []

@@ -9,14 +9,11 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from imgrestore.degradations.linear import KnownBlur, KnownDownsample
 from imgrestore.errors import UsageError
-from imgrestore.pipeline import ModelSelector, RestoreOptions, enlarge, restore_pixels, tiles_per_pass
-from imgrestore.pnp import PnPSettings, solve
+from imgrestore.pipeline import ModelSelector, RestoreOptions, enlarge, restore_pixels, tile_count, tiles_per_pass
+from imgrestore.pnp import KnownOperator, PnPSettings, solve
 from imgrestore.restorer import Restorer
-from imgrestore.tiling import effective_tile, tile_grid
 
-KnownOperator = KnownBlur | KnownDownsample
 SUPER_RESOLUTION = PnPSettings(iterations=24)  # DPIR's count for super-resolution (8 for deblurring)
 
 
@@ -67,10 +64,8 @@ class KnownDegradationJob:
     def cost(self, image) -> int:
         """Tiles of one denoising pass at the output size, times the iterations."""
         restorer = self.models.restorer_for(image.pixels)
-        tile = effective_tile(self.options.tile, restorer.size_req, restorer.tiling)
         scale = self.operator.scale
-        grid = tile_grid(image.height * scale, image.width * scale, tile, self.options.overlap)
-        return len(grid) * self.settings.iterations
+        return tile_count(restorer, image.height * scale, image.width * scale, self.options) * self.settings.iterations
 
     def process(self, group: list) -> list:
         outputs = []

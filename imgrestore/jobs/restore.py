@@ -13,11 +13,11 @@ from imgrestore.pipeline import (
     enlarge,
     noise_levels,
     restore_pixels,
+    tile_count,
     tiles_per_pass,
     upscale_plan,
 )
 from imgrestore.restorer import Restorer
-from imgrestore.tiling import effective_tile, tile_grid
 
 
 @dataclass
@@ -36,10 +36,9 @@ class RestoreJob:
         restorer = self.models.restorer_for(image.pixels)
         if not self.options.allow_domain_mismatch:
             check_domain(restorer, image.pixels)
-        tile = effective_tile(self.options.tile, restorer.size_req, restorer.tiling)
         factor, passes = upscale_plan(restorer, self.options.scale)
         height, width = image.height * factor, image.width * factor
-        return sum(len(tile_grid(height * restorer.scale ** k, width * restorer.scale ** k, tile, self.options.overlap))
+        return sum(tile_count(restorer, height * restorer.scale ** k, width * restorer.scale ** k, self.options)
                    for k in range(passes))
 
     def process(self, group: list) -> list:

@@ -4,19 +4,13 @@ from imgrestore.architectures.gated_unet.model import GatedUNet, GatedUNetConfig
 from imgrestore.architectures.registry import ArchSpec, SizeRequirements, register
 from imgrestore.tasks import Task
 
-
-def _size_req(config: GatedUNetConfig) -> SizeRequirements:
-    factor = 2 ** (len(config.widths) - 1)
-    return SizeRequirements(multiple_of=factor, minimum=factor)
-
-
 SPEC = register(ArchSpec(
     name="gated-unet",
     config=GatedUNetConfig,
     build=GatedUNet,
     task=Task.INPAINT,
     description="U-Net of gated convolutions taking the missing-pixel mask as an input: imgrestore's photo inpainter",
-    size_req=_size_req,
+    size_req=lambda config: SizeRequirements.halved(len(config.widths) - 1),
     uses_mask=lambda config: True,
     test_config={"channels": 3, "widths": [4, 8, 16], "blocks": 1, "dilations": [2]},
 ))

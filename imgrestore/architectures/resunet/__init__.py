@@ -10,11 +10,6 @@ from imgrestore.errors import UsageError
 from imgrestore.tasks import Task
 
 
-def _size_req(config: ResUNetConfig) -> SizeRequirements:
-    factor = 2 ** (len(config.widths) - 1)
-    return SizeRequirements(multiple_of=factor, minimum=factor)
-
-
 def _grow_blocks(state: dict[str, torch.Tensor], source: ResUNetConfig, target: ResUNetConfig) -> None:
     """Add the residual blocks ``target`` has beyond ``source`` as identities: first convolution
     He-initialised, last one zero, so the grown network starts out computing exactly the source's function."""
@@ -61,7 +56,7 @@ SPEC = register(ArchSpec(
     build=ResUNet,
     task=Task.DENOISE,
     description="Noise-level-conditional U-Net with residual blocks (DRUNet family): imgrestore's photo denoiser",
-    size_req=_size_req,
+    size_req=lambda config: SizeRequirements.halved(len(config.widths) - 1),
     uses_noise_level=lambda config: config.noise_map,
     adapt=adapt,
     test_config={"channels": 3, "widths": [4, 8, 16], "blocks": 1},
