@@ -37,7 +37,7 @@ from imgrestore.cli.restore_command import REAL_NOISE_MODEL
 from imgrestore.degradations import parse_chain, quantize
 from imgrestore.degradations.linear import KnownDownsample
 from imgrestore.jobs.known import SUPER_RESOLUTION, solve_known
-from imgrestore.metrics import ssim
+from imgrestore.metrics import psnr, psnr_y, ssim
 from imgrestore.pipeline import RestoreOptions, load_restorer, restore_pixels
 
 Upscaler = Callable[[np.ndarray, int], np.ndarray]  # uint8 [h, w, 3] low-res, scale -> uint8 [s*h, s*w, 3]
@@ -62,20 +62,10 @@ def low_res(clean: np.ndarray, scale: int) -> tuple[np.ndarray, np.ndarray]:
     return cropped, np.asarray(Image.fromarray(cropped).resize((w // scale, h // scale), Image.BICUBIC))
 
 
-def luma(rgb: np.ndarray) -> np.ndarray:
-    x = rgb.astype(np.float64)
-    return 16 + (65.481 * x[..., 0] + 128.553 * x[..., 1] + 24.966 * x[..., 2]) / 255
-
-
-def _psnr(a: np.ndarray, b: np.ndarray) -> float:
-    mse = float(np.mean((a.astype(np.float64) - b.astype(np.float64)) ** 2))
-    return float("inf") if mse == 0 else 10 * np.log10(255.0 ** 2 / mse)
-
-
 def scores(out: np.ndarray, clean: np.ndarray, scale: int) -> tuple[float, float, float]:
-    """(PSNR RGB, PSNR Y, SSIM RGB) with ``scale`` border pixels shaved."""
-    a, b = out[scale:-scale, scale:-scale], clean[scale:-scale, scale:-scale]
-    return _psnr(a, b), _psnr(luma(a), luma(b)), ssim(a.astype(np.float32) / 255, b.astype(np.float32) / 255)
+    """(PSNR RGB, PSNR Y, SSIM RGB) of uint8 images with ``scale`` border pixels shaved."""
+    a, b = (image[scale:-scale, scale:-scale].astype(np.float64) / 255 for image in (out, clean))
+    return psnr(a, b), psnr_y(a, b), ssim(a, b)
 
 
 def pil_upscaler(method: int) -> Upscaler:

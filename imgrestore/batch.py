@@ -41,6 +41,8 @@ class BatchPlan:
     max_megapixels: float = DEFAULT_MAX_MEGAPIXELS  # refused from the header, before decoding; 0 = no limit
     problems: tuple[Problem, ...] = ()  # entries found while planning that cannot be read: failed results
     record_outputs: bool = False  # -o is also an input folder: note each output in its ledger
+    jpeg_quality: int = 95  # of JPEG and lossy WebP outputs
+    bit_depth: int | None = None  # 8 or 16 bits per sample for every output; None: each input's own
 
 
 @dataclass
@@ -97,8 +99,10 @@ def _process_and_write(group: list[PendingImage], job: Job, plan: BatchPlan) -> 
         result = loaded.result
         if plan.record_outputs:  # before the rename: an interruption between the two never leaves it unlisted
             append_ledger(plan.out_dir, [Path(result.output)])
+        if plan.bit_depth is not None and image.bit_depth in (8, 16):  # float stays float
+            image = replace(image, bit_depth=plan.bit_depth)
         try:
-            result.notes += write_image(result.output, image)
+            result.notes += write_image(result.output, image, quality=plan.jpeg_quality)
         except Exception as exc:
             _fail(result, exc, loaded.started)
             continue

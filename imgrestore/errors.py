@@ -58,6 +58,12 @@ class DomainMismatchError(ImgrestoreError):
     exit_code = 1
 
 
+class QualityUnknownError(ImgrestoreError):
+    """A JPEG model met a file whose JPEG quality is unknown (not a JPEG, no --quality): that file fails."""
+
+    exit_code = 1
+
+
 class MaskError(ImgrestoreError):
     """An image's mask is missing, unreadable or not the image's size: that file fails, the batch goes on."""
 

@@ -22,6 +22,18 @@ def psnr(restored: np.ndarray, clean: np.ndarray) -> float:
     return float("inf") if error == 0 else float(10 * np.log10(1.0 / error))
 
 
+def luma(rgb: np.ndarray) -> np.ndarray:
+    """BT.601 luma of [H, W, 3] 0..1 RGB on the 0..1 scale of 0..255 values: MATLAB's ``rgb2ycbcr`` Y
+    (16..235, not rounded) over 255, the Y that super-resolution and JPEG papers score."""
+    x = np.asarray(rgb, np.float64)
+    return (16 + 65.481 * x[..., 0] + 128.553 * x[..., 1] + 24.966 * x[..., 2]) / 255
+
+
+def psnr_y(restored: np.ndarray, clean: np.ndarray) -> float:
+    """PSNR of the BT.601 luma (:func:`luma`) of two [H, W, 3] 0..1 RGB images."""
+    return psnr(luma(restored), luma(clean))
+
+
 def ssim(restored: np.ndarray, clean: np.ndarray) -> float:
     """Structural similarity of [H, W, C] 0..1 images (scikit-image, Gaussian-free 7x7 defaults)."""
     try:

@@ -18,6 +18,7 @@ from imgrestore import domains
 from imgrestore.architectures import get_arch
 from imgrestore.devices import resolve_device
 from imgrestore.errors import DomainMismatchError, UsageError
+from imgrestore.jpeg_quality import compression_level
 from imgrestore.noise_level import (
     blind_sigma,
     checked_sigma,
@@ -48,6 +49,7 @@ class RestoreOptions:
     tta: bool = False  # self-ensemble: average the results of the 8 flips/rotations (8x the time)
     allow_domain_mismatch: bool = False  # run a model on images clearly not of its domain (digits model, photo)
     restore_first: str | None = None  # `upscale --restore-first`: this restorer cleans each image before it is enlarged
+    quality: int | None = None  # `dejpeg --quality`: the JPEG quality every image is restored for; None: its file's
 
 
 @dataclass
@@ -75,6 +77,8 @@ class ModelSelector:
             return catalog.default_upscaler("digits" if small_gray else "photo", self.scale)
         if self.task is Task.INPAINT:
             return catalog.default_inpainter("digits" if small_gray else "photo")
+        if self.task is Task.DEJPEG:
+            return catalog.default_dejpegger(1 if is_gray_rgb(pixels) else pixels.shape[2])
         return catalog.default_for(1 if is_gray_rgb(pixels) else pixels.shape[2])
 
     def restorer_for(self, pixels: np.ndarray) -> Restorer:
@@ -94,7 +98,7 @@ def tiles_per_pass(options: RestoreOptions, device: str) -> int:
 def tile_count(restorer: Restorer, height: int, width: int, options: RestoreOptions) -> int:
     """Tiles one pass of ``restorer`` cuts from a ``height`` x ``width`` image: what a folder job's group costs."""
     tile = effective_tile(options.tile, restorer.size_req, restorer.tiling)
-    return len(tile_grid(height, width, tile, options.overlap))
+    return len(tile_grid(height, width, tile, options.overlap, align=restorer.tile_alignment))
 
 
 def default_batch_size(device: torch.device) -> int:
@@ -230,9 +234,15 @@ def noise_levels(images: list[np.ndarray], restorer: Restorer, options: RestoreO
                  estimates: list[float | None] | None = None) -> list[float] | None:
     """The sigma (0..255) each image is restored with: --sigma if given, else the blind estimate
     (:func:`model_sigma`, from the wavelet estimate the caller may already have in ``estimates``);
-    None for models that take no noise level."""
+    None for models that take no noise level. A JPEG model is told the compression level of --quality:
+    pixels alone do not carry their file's quality (the folder job reads it from each file)."""
     if not restorer.uses_noise_level:
         return None
+    if restorer.task is Task.DEJPEG:
+        if options.quality is None:
+            raise UsageError(f"{restorer.name} removes JPEG artifacts of a known quality: give --quality N "
+                             "(the folder commands read it from each JPEG file)")
+        return [compression_level(options.quality)] * len(images)
     if options.sigma is not None:
         return [options.sigma] * len(images)
     known = estimates or [None] * len(images)
@@ -286,7 +296,7 @@ def restore_pixels(images: list[np.ndarray], restorer: Restorer, options: Restor
         restored = restore_images(restored, restorer, tile=options.tile, overlap=options.overlap,
                                   batch_size=options.batch_size or default_batch_size(restorer.device),
                                   req=restorer.size_req, tiling=restorer.tiling, levels=flat_levels,
-                                  scale=restorer.scale)
+                                  scale=restorer.scale, align=restorer.tile_alignment)
     outputs, start = [], 0
     for img, parts in zip(images, pieces):
         out = _from_model_channels(restored[start:start + len(parts)], img.shape[2])

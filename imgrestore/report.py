@@ -35,6 +35,7 @@ class FileResult:
     model: str | None = None
     noise_level: float | None = None  # sigma (0..255) given to the model; None for blind models
     noise_estimate: float | None = None  # model-free (wavelet) estimate of the input's sigma, for reference
+    jpeg_quality: int | None = None  # dejpeg: the JPEG quality the model was told (the file's, or --quality)
     notes: list[str] = field(default_factory=list)
     details: dict[str, Any] = field(default_factory=dict)  # command-specific: seed and operators for corrupt
 

@@ -19,8 +19,11 @@ from torch import nn
 from imgrestore.architectures import ArchSpec, SizeRequirements, Tiling, get_arch
 from imgrestore.devices import resolve_precision
 from imgrestore.errors import ConfigTypeError, UsageError, WeightsError
+from imgrestore.tasks import Task
 from imgrestore.weights.fit import check_fits
 from imgrestore.weights.format import WeightsMeta, read_meta, read_state_dict
+
+JPEG_BLOCK_GRID = 16  # a 4:2:0 JPEG's minimum coded unit: 8 px luma blocks, chroma blocks over 16 px
 
 
 def sigma_tensor(noise_level: float | torch.Tensor | None, batch: int, device: torch.device) -> torch.Tensor:
@@ -122,6 +125,19 @@ class Restorer:
     def uses_noise_level(self) -> bool:
         """True if the model must be told the noise sigma (noise-level map input)."""
         return self.spec.uses_noise_level(self.config)
+
+    @property
+    def task(self) -> Task:
+        """What the model was trained for (its weights' metadata): a noise-level map holds the noise sigma for
+        a denoiser and the JPEG compression level (:func:`imgrestore.jpeg_quality.compression_level`) for a
+        dejpeg model."""
+        return Task.parse(self.meta.task)
+
+    @property
+    def tile_alignment(self) -> int:
+        """Tiles start at multiples of this many pixels: 16 for a JPEG model, whose input has the 16 px
+        block grid of 4:2:0 chroma (a tile must see the grid where the whole image has it), else 1."""
+        return JPEG_BLOCK_GRID if self.task is Task.DEJPEG else 1
 
     @property
     def uses_mask(self) -> bool:

@@ -35,25 +35,30 @@ class TileBox:
         return self.y1 - self.y0, self.x1 - self.x0
 
 
-def _starts(length: int, tile: int, overlap: int) -> list[int]:
-    """Tile start offsets covering ``length``; the last tile is shifted inward to stay full size."""
+def _spans(length: int, tile: int, overlap: int, align: int = 1) -> list[tuple[int, int]]:
+    """(start, end) of the tiles covering ``length``, each starting at a multiple of ``align``; the last
+    tile is shifted inward to stay full size, and with ``align`` > 1 grows by less than ``align`` to reach
+    the end instead. ``align``: a period the model's input has, e.g. a JPEG's 16 px blocks of chroma, which
+    a tile must see where the whole image has it."""
     if length <= tile:
-        return [0]
-    stride = tile - overlap
+        return [(0, length)]
+    stride = max(align, (tile - overlap) // align * align)
     starts = list(range(0, length - tile, stride))
-    starts.append(length - tile)
-    return starts
+    last = (length - tile) // align * align
+    if last > starts[-1]:
+        starts.append(last)
+    return [(start, start + tile) for start in starts[:-1]] + [(starts[-1], length)]
 
 
-def tile_grid(height: int, width: int, tile: int, overlap: int, image: int = 0) -> list[TileBox]:
+def tile_grid(height: int, width: int, tile: int, overlap: int, image: int = 0, align: int = 1) -> list[TileBox]:
     """All tiles of one image; ``tile <= 0`` means one tile for the whole image."""
     if tile <= 0:
         return [TileBox(image, 0, height, 0, width)]
     th, tw = min(tile, height), min(tile, width)
     return [
-        TileBox(image, y, y + th, x, x + tw)
-        for y in _starts(height, th, overlap)
-        for x in _starts(width, tw, overlap)
+        TileBox(image, y0, y1, x0, x1)
+        for y0, y1 in _spans(height, th, overlap, align)
+        for x0, x1 in _spans(width, tw, overlap, align)
     ]
 
 
@@ -86,7 +91,7 @@ def effective_tile(tile: int, req: SizeRequirements, tiling: Tiling) -> int:
     return -(-tile // req.multiple_of) * req.multiple_of
 
 
-def _coverage(length: int, tile: int, overlap: int) -> torch.Tensor:
+def _coverage(length: int, tile: int, overlap: int, align: int = 1) -> torch.Tensor:
     """Summed 1-D blending weight of all tiles along an axis of ``length`` pixels.
 
     Tiles form a grid and each tile's weight is a product of two ramps, so the summed 2-D weight
@@ -94,10 +99,9 @@ def _coverage(length: int, tile: int, overlap: int) -> torch.Tensor:
     """
     if tile <= 0:  # one whole-image tile, unfeathered
         return torch.ones(length)
-    size = min(tile, length)
     total = torch.zeros(length)
-    for start in _starts(length, size, overlap):
-        total[start:start + size] += _ramp(size, overlap)
+    for start, end in _spans(length, min(tile, length), overlap, align):
+        total[start:end] += _ramp(end - start, overlap)
     return total
 
 
@@ -112,6 +116,7 @@ def restore_images(
     tiling: Tiling = Tiling.TILED,
     levels: list[float] | None = None,
     scale: int = 1,
+    align: int = 1,
 ) -> list[torch.Tensor]:
     """Restore several [C, H, W] images with ``fn`` on batches of same-shape tiles.
 
@@ -119,7 +124,8 @@ def restore_images(
     large image does. ``fn`` receives [B, C, h, w] and must return [B, C', scale*h, scale*w] (a
     super-resolution model's ``scale``; C' may differ from C); tiles are cut with ``overlap`` in input
     pixels and blended in output space, where every box, ramp and overlap is ``scale`` times larger. With ``levels``
-    (one noise level per image) it is called ``fn(tiles, tile_levels)`` with a [B] tensor.
+    (one noise level per image) it is called ``fn(tiles, tile_levels)`` with a [B] tensor. Tiles start at
+    multiples of ``align`` input pixels (:func:`_spans`).
     Inputs may be strided views (e.g. a permuted [H, W, C] array): only one batch of tiles is
     copied at a time. Outputs are [C, H, W] views of [H, W, C] float32 storage, so turning them
     back into an image array costs no copy.
@@ -127,7 +133,7 @@ def restore_images(
     tile = effective_tile(tile, req, tiling)
     if tile and overlap * 2 >= tile:
         raise ValueError(f"overlap {overlap} must be less than half the tile size {tile}")
-    boxes = [box for i, img in enumerate(images) for box in tile_grid(img.shape[-2], img.shape[-1], tile, overlap, i)]
+    boxes = [box for i, img in enumerate(images) for box in tile_grid(img.shape[-2], img.shape[-1], tile, overlap, i, align)]
     outputs: list[torch.Tensor | None] = [None] * len(images)
     out_overlap = overlap * scale if tile else 0
     for batch in _same_shape_batches(boxes, batch_size):
@@ -151,8 +157,8 @@ def restore_images(
         assert out is not None  # every image has at least one tile
         height, width = out.shape[-2:]
         out_tile = tile * scale
-        out.div_(_coverage(height, out_tile, out_overlap)[None, :, None])
-        out.div_(_coverage(width, out_tile, out_overlap)[None, None, :])
+        out.div_(_coverage(height, out_tile, out_overlap, align * scale)[None, :, None])
+        out.div_(_coverage(width, out_tile, out_overlap, align * scale)[None, None, :])
     return outputs  # type: ignore[return-value]
 
 

@@ -185,6 +185,39 @@ def test_resunet_grown_by_blocks_starts_as_the_smaller_model():
         adapt(grown.state_dict(), grown_config, small.config)
 
 
+def test_rlfn_adapted_to_x4_starts_as_its_anchor_and_grown_or_widened_starts_near_the_smaller_model():
+    """`train --init x2.safetensors -c scale=4`: the upsampler restarts at zero, so the x4 model begins as
+    nearest-neighbour upscaling; `-c blocks=B` appends near-identity blocks (gate open at sigmoid(8))."""
+    from imgrestore.architectures.rlfn import RLFN, RLFNConfig, adapt
+
+    torch.manual_seed(0)
+    small_config = RLFNConfig(features=8, blocks=1, attention=4)
+    small = RLFN(small_config).eval()
+    torch.nn.init.normal_(small.upsample.weight, std=0.1)
+    x = torch.rand(2, 3, 12, 12)
+    x4_config = RLFNConfig(scale=4, features=8, blocks=1, attention=4)
+    x4 = RLFN(x4_config).eval()
+    x4.load_state_dict(adapt(small.state_dict(), small_config, x4_config))
+    grown_config = RLFNConfig(features=8, blocks=3, attention=4)
+    grown = RLFN(grown_config).eval()
+    state = adapt(small.state_dict(), small_config, grown_config)
+    grown.load_state_dict(state)  # strict: every tensor of the grown model is provided
+    with torch.no_grad():
+        torch.testing.assert_close(x4(x), torch.nn.functional.interpolate(x, scale_factor=4, mode="nearest"))
+        assert (grown(x) - small(x)).abs().max() < 2e-3
+        assert (grown(x) - small(x)).abs().max() > 0  # the new blocks are real blocks, not skipped
+    assert state["blocks.2.convs.0.weight"].abs().sum() > 0
+    with pytest.raises(Exception, match="larger blocks"):
+        adapt(grown.state_dict(), grown_config, small_config)
+    wide_config = RLFNConfig(features=12, blocks=2, attention=4)
+    wide = RLFN(wide_config).eval()
+    wide.load_state_dict(adapt(small.state_dict(), small_config, wide_config))
+    with torch.no_grad():  # the trained channels compute what they did; only the near-identity block differs
+        assert (wide(x) - small(x)).abs().max() < 2e-3
+    with pytest.raises(Exception, match="adapted in scale"):
+        adapt(small.state_dict(), small_config, RLFNConfig(features=4, blocks=1, attention=4))
+
+
 def test_auto_precision_is_bf16_only_where_the_cpu_computes_it_natively(tiny_model, monkeypatch):
     import warnings
 

@@ -19,6 +19,24 @@ def test_grid_covers_every_pixel_with_full_size_tiles():
     assert covered.min() >= 1
 
 
+def test_aligned_tiles_start_on_the_grid_and_still_blend_to_the_identity():
+    """A JPEG model's tiles start at multiples of 16 (the 4:2:0 block grid); the last one grows by less
+    than 16 px to reach the border, and an identity 'model' still gives back the image exactly."""
+    boxes = tile_grid(300, 410, tile=96, overlap=16, align=16)
+    covered = torch.zeros(300, 410)
+    for b in boxes:
+        assert b.y0 % 16 == 0 and b.x0 % 16 == 0 and all(96 <= side < 96 + 16 for side in b.shape)
+        covered[b.y0:b.y1, b.x0:b.x1] += 1
+    assert covered.min() >= 1
+    assert tile_grid(300, 410, tile=96, overlap=16, align=1) == tile_grid(300, 410, tile=96, overlap=16)
+    image = torch.rand(3, 300, 410, generator=torch.Generator().manual_seed(0))
+    for scale in (1, 2):
+        def enlarge(x, scale=scale):
+            return x.repeat_interleave(scale, -2).repeat_interleave(scale, -1)
+        out = restore_images([image], enlarge, tile=96, overlap=16, align=16, scale=scale)[0]
+        torch.testing.assert_close(out, enlarge(image))
+
+
 def test_tiled_equals_whole_image_with_a_real_model(tiny_model):
     restorer = Restorer.from_file(tiny_model)
     image = torch.rand(3, 150, 230, generator=torch.Generator().manual_seed(1))

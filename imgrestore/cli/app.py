@@ -12,13 +12,13 @@ from typing import Annotated
 
 import typer
 
-from imgrestore.cli import corrupt, deblur, denoise, evaluate, inpaint, models, restore, train, upscale
+from imgrestore.cli import corrupt, deblur, dejpeg, denoise, evaluate, inpaint, models, restore, train, upscale
 from imgrestore.errors import ImgrestoreError
 from imgrestore.signals import Interrupted, Received, exit_on_signals
 
 app = typer.Typer(
     name="imgrestore",
-    help="Restore damaged images in bulk with pretrained neural restorers: denoise, inpaint, upscale, restore (any model), corrupt (make degraded copies), train, eval, models.",
+    help="Restore damaged images in bulk with pretrained neural restorers: denoise, deblur, dejpeg, inpaint, upscale, restore (any model), corrupt (make degraded copies), train, eval, models.",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
@@ -44,6 +44,7 @@ def _options(
 
 app.command("denoise")(denoise.denoise)
 app.command("deblur")(deblur.deblur)
+app.command("dejpeg")(dejpeg.dejpeg)
 app.command("inpaint")(inpaint.inpaint)
 app.command("upscale")(upscale.upscale)
 app.command("restore")(restore.restore)

@@ -31,6 +31,7 @@ def normalize_format(fmt: str | None) -> str | None:
 
 def plan_batch(inputs: list[str], output: Path, *, recursive: bool, suffix: str, fmt: str | None,
                skip_existing: bool, dry_run: bool, report: Path | None = None, max_megapixels: float = 0,
+               jpeg_quality: int = 95, bit_depth: int | None = None,
                side_outputs: Callable[[InputItem], list[Path]] | None = None, side_folder: Path | None = None):
     """Find the inputs and build the plan. Everything that can be checked before work is checked here:
     outputs that would overwrite an input or each other, paths leaving -o, an unwritable -o or report.
@@ -65,7 +66,8 @@ def plan_batch(inputs: list[str], output: Path, *, recursive: bool, suffix: str,
     if report is not None:
         outputs.check_report_path(report, sources, set(targets))
     plan = BatchPlan(out_dir=output, suffix=suffix, fmt=out_format, skip_existing=skip_existing, dry_run=dry_run,
-                     max_megapixels=max_megapixels, problems=tuple(found.problems), record_outputs=shares_input_folder)
+                     max_megapixels=max_megapixels, problems=tuple(found.problems), record_outputs=shares_input_folder,
+                     jpeg_quality=jpeg_quality, bit_depth=bit_depth)
     return items, plan
 
 

@@ -31,6 +31,10 @@ SuffixOpt = Annotated[str, typer.Option("--suffix", help="Text appended to each 
 FormatOpt = Annotated[
     str | None, typer.Option("--format", help="Output format png | jpg | tif | bmp | webp (default: same as the input).")
 ]
+JpegQualityOpt = Annotated[int, typer.Option("--jpeg-quality", min=1, max=100, help="Quality of JPEG (and lossy WebP) outputs.")]
+BitDepthOpt = Annotated[
+    int | None, typer.Option("--bit-depth", min=8, max=16, show_default=False, help="Bits per sample of every output, 8 or 16 (16 needs --format png or tif; default: the input's own).")
+]
 SkipExistingOpt = Annotated[bool, typer.Option("--skip-existing", help="Skip inputs whose output already exists (resume an interrupted job).")]
 DryRunOpt = Annotated[bool, typer.Option("--dry-run", help="List what would be written, write nothing.")]
 ReportOpt = Annotated[Path | None, typer.Option("--report", help="Write a JSON report: per file status, error, seconds, size, noise level, notes. Checked before any work: it may not be an input or an output.")]

@@ -11,10 +11,12 @@ import typer
 from imgrestore.cli.folder_job import exit_for, plan_batch, run_with_progress
 from imgrestore.cli.options import (
     BatchSizeOpt,
+    BitDepthOpt,
     DeviceOpt,
     DryRunOpt,
     FormatOpt,
     InputsArg,
+    JpegQualityOpt,
     MaxMegapixelsOpt,
     ModelOpt,
     OutDirOpt,
@@ -45,6 +47,16 @@ def parse_sigma(text: str) -> float | None:
     return value
 
 
+def dejpeg_format(fmt: str | None, jpeg_quality: int, quiet: bool) -> str:
+    """`dejpeg` writes PNG unless told otherwise: a JPEG output would bring the artifacts back."""
+    if fmt is None:
+        return "png"
+    if fmt.lower().lstrip(".") in ("jpg", "jpeg") and not quiet:
+        typer.echo(f"note: --format jpg re-encodes the restored images at --jpeg-quality {jpeg_quality}, which brings "
+                   "back some of the artifacts just removed; PNG (the default) keeps the result exactly", err=True)
+    return fmt
+
+
 REAL_NOISE_MODEL = "resunet-real"  # `upscale --restore-first`: camera noise and JPEG, removed before enlarging
 
 
@@ -71,12 +83,15 @@ def make_restore_command(name: str, default_model: str, doc: str, default_scale:
         recursive: RecursiveOpt = False,
         suffix: SuffixOpt = "",
         fmt: FormatOpt = None,
+        jpeg_quality: JpegQualityOpt = 95,
+        bit_depth: BitDepthOpt = None,
         skip_existing: SkipExistingOpt = False,
         dry_run: DryRunOpt = False,
         report: ReportOpt = None,
         max_megapixels: MaxMegapixelsOpt = DEFAULT_MAX_MEGAPIXELS,
         mask: Annotated[str, typer.Option("--mask", hidden=not (name == "inpaint" or with_task), help="The missing pixels (inpainting): one mask image for every input, or a folder of masks matched by relative path (MASKS/a/b.png for photos/a/b.jpg, any image type). White = missing, as `corrupt --save-masks` writes them; a mask must have its image's size. Everything outside the mask is kept exactly.")] = "",
         kernel: Annotated[str, typer.Option("--kernel", hidden=not (with_task or default_scale > 1), help="A known degradation, undone by plug-and-play iterations with a noise-level denoiser as the prior (-m resunet-color, the default). Deblurring: the blur, as `imgrestore deblur --kernel` takes it (gaussian:sigma=1.6, motion:length=15,angle=45, box:size=5 or a kernel image). Upscaling: 'bicubic' (the images were reduced with PIL's or MATLAB's bicubic) or a blur kernel applied before keeping every --scale-th pixel.")] = "",
+        quality: Annotated[int | None, typer.Option("--quality", min=1, max=100, hidden=not (name == "dejpeg" or with_task), show_default=False, help="JPEG artifacts: restore every image as if saved at this JPEG quality, instead of the quality read from each file's own quantization tables (an input that is not a JPEG needs it). The report records the quality used per file.")] = None,
         restore_first: Annotated[bool, typer.Option("--restore-first", hidden=default_scale == 1, help=f"Remove camera noise and JPEG artifacts with {REAL_NOISE_MODEL} at the original size before enlarging: for photos straight from a camera or the web. Noted in the report.")] = False,
         allow_domain_mismatch: Annotated[bool, typer.Option("--allow-domain-mismatch", help="Run the model on images it was not made for (e.g. a photo through a 28x28 digit model), which are otherwise refused per file with the reason.")] = False,
         quiet: QuietOpt = False,
@@ -96,12 +111,18 @@ def make_restore_command(name: str, default_model: str, doc: str, default_scale:
             scale = 4
         if overlap < 0 or (tile > 0 and overlap * 2 >= tile):
             raise UsageError(f"--overlap {overlap} must be at least 0 and less than half of --tile {tile}")
-        items, plan = plan_batch(inputs, output, recursive=recursive, suffix=suffix, fmt=fmt,
-                                 skip_existing=skip_existing, dry_run=dry_run, report=report,
-                                 max_megapixels=max_megapixels)
+        if bit_depth not in (None, 8, 16):
+            raise UsageError(f"--bit-depth {bit_depth}: 8 or 16")
         named = task or name
         job_task = (Task.UPSCALE if scale > 1 else
                     Task(named) if named in {t.value for t in Task} else Task.RESTORE)
+        if job_task is Task.DEJPEG:
+            fmt = dejpeg_format(fmt, jpeg_quality, quiet)
+        elif quality is not None:
+            raise UsageError("--quality is for JPEG artifacts: `imgrestore dejpeg IN -o OUT --quality N`")
+        items, plan = plan_batch(inputs, output, recursive=recursive, suffix=suffix, fmt=fmt,
+                                 skip_existing=skip_existing, dry_run=dry_run, report=report,
+                                 max_megapixels=max_megapixels, jpeg_quality=jpeg_quality, bit_depth=bit_depth)
         masks = MaskSource.parse(mask) if mask else None
         if masks is not None and job_task is not Task.INPAINT:
             raise UsageError("--mask is for inpainting: `imgrestore inpaint IN -o OUT --mask MASKS`")
@@ -120,7 +141,7 @@ def make_restore_command(name: str, default_model: str, doc: str, default_scale:
             model = catalog.INPAINTERS["digits"]  # without masks only the digit model knows what is missing
         model = with_task_options(model, task)
         if model == catalog.AUTO and job_task not in (Task.DENOISE, Task.UPSCALE, Task.RESTORE, Task.INPAINT,
-                                                      Task.DEBLUR):
+                                                      Task.DEBLUR, Task.DEJPEG):
             raise UsageError(f"--task {job_task.value} has no automatic model: name one with -m, e.g. -m ge-mnist "
                              "for digits")
         # with a known degradation 'auto' is the denoiser the solver uses as the prior
@@ -138,10 +159,13 @@ def make_restore_command(name: str, default_model: str, doc: str, default_scale:
                 check_inpainter(restorer)
             if known is not None:
                 check_prior(restorer)
+            if quality is not None and restorer.task is not Task.DEJPEG:
+                raise UsageError(f"--quality: {model} is not told the JPEG quality (a blind model); drop --quality "
+                                 "or use a model trained with `imgrestore train --task dejpeg`")
         options = RestoreOptions(tile=tile, overlap=overlap, batch_size=batch_size, sharpen=sharpen,
                                  sharpen_amount=sharpen_amount, sigma=parse_sigma(sigma), scale=scale, tta=tta,
                                  allow_domain_mismatch=allow_domain_mismatch,
-                                 restore_first=REAL_NOISE_MODEL if restore_first else None)
+                                 restore_first=REAL_NOISE_MODEL if restore_first else None, quality=quality)
         job = (InpaintJob(models, masks, options) if masks is not None else
                KnownDegradationJob(models, known, replace(options, scale=1),
                                    SUPER_RESOLUTION if known.scale > 1 else deblur_settings(kernel), options.sigma)
@@ -155,7 +179,8 @@ def make_restore_command(name: str, default_model: str, doc: str, default_scale:
                                              "sharpen_amount": sharpen_amount, "max_megapixels": max_megapixels,
                                              "allow_domain_mismatch": allow_domain_mismatch,
                                              "restore_first": REAL_NOISE_MODEL if restore_first else None,
-                                             "mask": mask or None, "kernel": kernel or None})
+                                             "mask": mask or None, "kernel": kernel or None, "quality": quality,
+                                             "format": fmt, "jpeg_quality": jpeg_quality, "bit_depth": bit_depth})
         exit_for(results)
 
     command.__name__ = name

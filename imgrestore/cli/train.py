@@ -60,6 +60,21 @@ def parse_subset(text: str | None, flag: str) -> tuple[int, int] | None:
     return start, end
 
 
+def checked_task(task: str, arch: str, arch_config: dict) -> str:
+    """--task: '' (the architecture's own) or a restoring task; dejpeg only for a model with a level input."""
+    from imgrestore.architectures import get_arch
+    from imgrestore.tasks import DAMAGE, Task
+
+    if not task:
+        return ""
+    if task not in {t.value for t in DAMAGE}:
+        raise UsageError(f"--task {task}: expected one of {', '.join(t.value for t in DAMAGE)}")
+    spec = get_arch(arch)
+    if Task(task) is Task.DEJPEG and not spec.uses_noise_level(spec.make_config(arch_config)):
+        raise UsageError(f"--task dejpeg: {arch} takes no level input to be told the JPEG quality (use resunet)")
+    return "" if Task(task) is spec.task else task
+
+
 def parse_config(items: list[str]) -> dict:
     """KEY=VALUE pairs, VALUE parsed as JSON when it can be ('[64,128]', 'null', '2'), else a string."""
     config: dict = {}
@@ -96,6 +111,7 @@ def train(
     disc_lr: Annotated[float, typer.Option("--disc-lr", min=0.0, help="Architectures trained against a discriminator (resgan, dcgan): the discriminator's peak learning rate, on the same schedule (0: the same as --lr).")] = 0.0,
     weight_decay: Annotated[float, typer.Option("--weight-decay", min=0.0, help="L2 penalty on the weights (Adam weight decay).")] = 0.0,
     domain: Annotated[str, typer.Option("--domain", help="Recorded in the metadata: photo, digits, ...")] = "photo",
+    task: Annotated[str, typer.Option("--task", help="What the model is for, recorded in its metadata (default: the architecture's own). A noise-level model trained with --task dejpeg is told the JPEG compression level instead of the noise sigma, and becomes a `dejpeg` model.", show_default=False)] = "",
     augment: Annotated[bool, typer.Option("--augment/--no-augment", help="Random flips and rotations of the crops (turn off for digits and text).")] = True,
     checkpoint_every: Annotated[int, typer.Option("--checkpoint-every", min=1, help="Steps between checkpoints.")] = 250,
     val_every: Annotated[int, typer.Option("--val-every", min=1, help="Steps between validations.")] = 500,
@@ -124,7 +140,7 @@ def train(
         augment=augment, shift=shift, zoom=parse_zoom(zoom), device=device, degrade=degrade_spec(degrade, sigma), crop=crop, batch=batch, steps=steps,
         lr=lr, weight_decay=weight_decay, init=str(init) if init else None, init_parts=parse_parts(init_part or []),
         loss=loss, pixel_weight=pixel_weight, adv_weight=adv_weight, cls_weight=cls_weight, disc_lr=disc_lr, seed=seed, precision=precision, checkpoint_every=checkpoint_every, val_every=val_every,
-        workdir=str(workdir) if workdir else "", domain=domain,
+        workdir=str(workdir) if workdir else "", domain=domain, task=checked_task(task, arch, parse_config(config or [])),
     )
     console = Console(quiet=quiet)
     with console.progress("training", total=steps, unit="steps") as bar:

@@ -11,11 +11,12 @@ from imgrestore.degradations.spec import (
     Choice,
     Degraded,
     describe_operators,
+    drawn_level,
     drawn_noise_level,
     parse_chain,
     parse_degradation,
     parse_operator,
 )
 
-__all__ = ["Chain", "Choice", "Degraded", "Operator", "describe_operators", "drawn_noise_level", "operators", "parse_chain",
+__all__ = ["Chain", "Choice", "Degraded", "Operator", "describe_operators", "drawn_level", "drawn_noise_level", "operators", "parse_chain",
            "parse_degradation", "parse_operator", "quantize", "seed_for"]

@@ -24,6 +24,8 @@ import torch
 
 from imgrestore.degradations.base import Operator, format_value, operators
 from imgrestore.errors import ImgrestoreError, SpecError
+from imgrestore.jpeg_quality import compression_level
+from imgrestore.tasks import Task
 
 _TRUE, _FALSE = {"true", "yes", "1", "on"}, {"false", "no", "0", "off"}
 
@@ -176,6 +178,27 @@ def drawn_noise_level(chain: Chain | Choice, degraded: Degraded) -> torch.Tensor
         if op.name == "gaussian":
             variance += params["sigma"].to(torch.float64) ** 2
     return variance.sqrt().float()
+
+
+def drawn_compression_level(chain: Chain | Choice, degraded: Degraded) -> torch.Tensor:
+    """Per image, the JPEG compression level the chain drew (:func:`imgrestore.jpeg_quality.compression_level`
+    of the lowest quality of its JPEG steps; 0 if it compresses nothing): what a JPEG model is told in training."""
+    if isinstance(chain, Choice):
+        raise SpecError("quality-conditioned models train on one chain, not on alternatives ('|')")
+    level = torch.zeros(degraded.images.shape[0], dtype=torch.float64)
+    for op, params in zip(chain.ops, degraded.params):
+        if op.name == "jpeg":
+            drawn = torch.tensor([compression_level(q) for q in params["quality"].tolist()], dtype=torch.float64)
+            level = torch.maximum(level, drawn)
+    return level.float()
+
+
+def drawn_level(chain: Chain | Choice, degraded: Degraded, task: Task) -> torch.Tensor:
+    """Per image, what a conditioned model of ``task`` is told the damage was: the JPEG compression level
+    for a dejpeg model, the Gaussian sigma otherwise."""
+    if task is Task.DEJPEG:
+        return drawn_compression_level(chain, degraded)
+    return drawn_noise_level(chain, degraded)
 
 
 def parse_degradation(spec: str) -> Chain | Choice:

@@ -25,10 +25,11 @@ from pathlib import Path
 import cv2
 import numpy as np
 from PIL import Image as PILImage
-from PIL import UnidentifiedImageError
+from PIL import JpegImagePlugin, UnidentifiedImageError
 
 from imgrestore.errors import ImageReadError, ImageWriteError
 from imgrestore.io.atomic import atomic_path
+from imgrestore.jpeg_quality import JpegQuality, quality_from_tables
 
 EXTENSIONS = {
     ".png": "PNG", ".jpg": "JPEG", ".jpeg": "JPEG", ".tif": "TIFF", ".tiff": "TIFF",
@@ -60,6 +61,7 @@ class Image:
     value_range: tuple[float, float] | None = None  # float input outside 0..1: the range pixels were scaled from
     lossless: bool = True  # the source was stored losslessly (a WebP output stays lossless)
     notes: tuple[str, ...] = ()  # what reading changed or left out (first frame of several, a scaled range)
+    jpeg: JpegQuality | None = None  # a JPEG source: the quality its quantization tables correspond to
 
     @property
     def height(self) -> int:
@@ -117,6 +119,21 @@ class _Header:
     icc: bytes | None
     orientation: int
     frames: int
+    jpeg: JpegQuality | None = None
+
+
+_SUBSAMPLING = {0: "4:4:4", 1: "4:2:2", 2: "4:2:0"}  # Pillow's get_sampling codes
+
+
+def _jpeg_quality(pil: PILImage.Image) -> JpegQuality | None:
+    """The quality a JPEG's own quantization tables correspond to (None if it has none Pillow can read)."""
+    tables = getattr(pil, "quantization", None)
+    if pil.format != "JPEG" or not tables:
+        return None
+    try:
+        return quality_from_tables(tables, _SUBSAMPLING.get(JpegImagePlugin.get_sampling(pil)))
+    except ValueError:
+        return None
 
 
 def _check_size(width: int, height: int, max_megapixels: float, source: str) -> None:
@@ -145,7 +162,7 @@ def _header(data: bytes, source: str, max_megapixels: float) -> _Header | None:
                     exif[_ORIENTATION_TAG] = 1
                 exif_bytes = exif.tobytes()
             header = _Header(pil.format or "PNG", pil.mode, exif_bytes, pil.info.get("icc_profile"),
-                             orientation, int(getattr(pil, "n_frames", 1)))
+                             orientation, int(getattr(pil, "n_frames", 1)), _jpeg_quality(pil))
             pil.load()  # raises on a truncated file, which OpenCV would half-decode silently
     except UnidentifiedImageError:
         if data[:4] in (b"II*\x00", b"MM\x00*"):
@@ -257,7 +274,7 @@ def decode_image(data: bytes, source: str = "<bytes>", max_megapixels: float = 0
     lossless = header.fmt not in _LOSSY_FORMATS and not (header.fmt == "WEBP" and not _webp_is_lossless(data))
     fmt = "PNG" if header.fmt == "GIF" else header.fmt
     return Image(pixels=pixels, alpha=alpha, bit_depth=bit_depth, exif=header.exif, icc=header.icc, fmt=fmt,
-                 value_range=value_range, lossless=lossless, notes=tuple(notes))
+                 value_range=value_range, lossless=lossless, notes=tuple(notes), jpeg=header.jpeg)
 
 
 _QUANTIZE_SAMPLES = 1 << 22  # samples converted at a time: a 16 MB float temporary, whatever the image size
@@ -394,11 +411,11 @@ def _float_tiff(image: Image) -> bytes:
     return buf.tobytes()
 
 
-def write_image(path: str | Path, image: Image, fmt: str | None = None) -> list[str]:
-    """Write ``image`` atomically (temp file + rename); returns notes such as dropped metadata, which the
-    folder engine puts in the report."""
+def write_image(path: str | Path, image: Image, fmt: str | None = None, quality: int = 95) -> list[str]:
+    """Write ``image`` atomically (temp file + rename); ``quality`` for JPEG and lossy WebP. Returns notes
+    such as dropped metadata, which the folder engine puts in the report."""
     path = Path(path)
-    data, notes = encode_image(image, fmt or format_for(path) or image.fmt)
+    data, notes = encode_image(image, fmt or format_for(path) or image.fmt, quality)
     try:
         with atomic_path(path) as tmp:
             tmp.write_bytes(data)

@@ -6,6 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from imgrestore.grouping import group_by
+from imgrestore.jobs.dejpeg import file_quality
+from imgrestore.jpeg_quality import compression_level
 from imgrestore.pipeline import (
     ModelSelector,
     RestoreOptions,
@@ -18,6 +20,7 @@ from imgrestore.pipeline import (
     upscale_plan,
 )
 from imgrestore.restorer import Restorer
+from imgrestore.tasks import Task
 
 
 @dataclass
@@ -36,6 +39,8 @@ class RestoreJob:
         restorer = self.models.restorer_for(image.pixels)
         if not self.options.allow_domain_mismatch:
             check_domain(restorer, image.pixels)
+        if restorer.task is Task.DEJPEG:
+            file_quality(image, self.options.quality)  # a file without a known quality fails now, alone
         factor, passes = upscale_plan(restorer, self.options.scale)
         height, width = image.height * factor, image.width * factor
         return sum(tile_count(restorer, height * restorer.scale ** k, width * restorer.scale ** k, self.options)
@@ -61,12 +66,19 @@ class RestoreJob:
         # the folder engine has already estimated each input's noise for the report: reuse it if unchanged
         unchanged = factor == 1 and not self.options.restore_first
         estimates = [g.result.noise_estimate for g in group] if unchanged else None
-        levels = noise_levels(pixels, restorer, self.options, estimates)
+        if restorer.task is Task.DEJPEG:
+            qualities = [file_quality(g.image, self.options.quality) for g in group]
+            levels = [compression_level(quality) for quality, _ in qualities]
+            for loaded, (quality, note) in zip(group, qualities):
+                loaded.result.jpeg_quality = quality
+                loaded.result.notes.append(note)
+        else:
+            levels = noise_levels(pixels, restorer, self.options, estimates)
         outputs = restore_pixels(pixels, restorer, self.options, levels)
         fixed = restorer.size_req.fixed
         for index, loaded in enumerate(group):
             loaded.result.model = restorer.name
-            if levels is not None:
+            if levels is not None and restorer.task is not Task.DEJPEG:
                 loaded.result.noise_level = round(levels[index], 2)
             size = (loaded.image.height * factor, loaded.image.width * factor)
             if fixed is not None and size != fixed:  # the documented decision for fixed-size models

@@ -59,12 +59,12 @@ def weights_meta(config: TrainConfig, arch_config: Any, state: TrainState, metri
     """The metadata of an export: what the model is, the command that made it, its validation metrics."""
     spec = get_arch(config.arch)
     headline = ", ".join(f"accuracy {v:.4f}" if k == "accuracy" else
-                         f"{k.replace('psnr_sigma', 'σ').replace('psnr', 'PSNR')} {v:.2f} dB"
+                         f"{k.replace('psnr_sigma', 'σ').replace('psnr_q', 'q').replace('psnr', 'PSNR')} {v:.2f} dB"
                          for k, v in metrics.items())
     return WeightsMeta(
         arch=config.arch,
         config=dataclasses.asdict(arch_config),
-        task=spec.task.value,
+        task=config.task or spec.task.value,
         domain=config.domain,
         channels=spec.channels(arch_config),
         noise_range=noise_range(parse_degradation(config.degrade)),

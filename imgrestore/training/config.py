@@ -69,6 +69,7 @@ class TrainConfig:
     val_every: int = field(default=500, metadata=_flag("--val-every"))
     workdir: str = field(default="", metadata=_flag("--workdir", optional=True))
     domain: str = field(default="photo", metadata=_flag("--domain"))
+    task: str = field(default="", metadata=_flag("--task", optional=True))  # '': the architecture's own task
     augment: bool = field(default=True, metadata=_flag("--augment", optional=True, words=lambda on: (
         [] if on else ["--no-augment"])))  # random flips/rotations (off for digits: a flipped 2 is no digit)
     shift: int = field(default=0, metadata=_flag("--shift", optional=True))  # random translations (digits)

@@ -6,7 +6,8 @@ import numpy as np
 import torch
 from torch import nn
 
-from imgrestore.degradations import Chain, Choice, drawn_noise_level, parse_degradation, quantize, seed_for
+from imgrestore.degradations import Chain, Choice, drawn_level, parse_degradation, quantize, seed_for
+from imgrestore.degradations.jpeg import JpegCompression
 from imgrestore.degradations.noise import GaussianNoise
 from imgrestore.errors import UsageError
 from imgrestore.metrics import psnr
@@ -16,16 +17,20 @@ from imgrestore.tiling import restore_images
 from imgrestore.training.data import TrainingSet
 
 VAL_SIGMAS = (15.0, 25.0, 50.0)
+VAL_QUALITIES = (10, 20, 30, 40)  # ../shared/TASKS.md's JPEG protocol: OpenCV at these qualities, 4:2:0
 
 
 def validation_chains(degrade: str) -> dict[str, Chain]:
-    """What validation measures: PSNR at sigma 15/25/50 for a Gaussian denoiser, else the training
-    chain (each alternative of a ``|`` spec on its own: psnr_1, psnr_2, ...)."""
+    """What validation measures: PSNR at sigma 15/25/50 for a Gaussian denoiser, at JPEG quality
+    10/20/30/40 (4:2:0) for JPEG alone over a range of qualities, else the training chain (each alternative
+    of a ``|`` spec on its own: psnr_1, psnr_2, ...)."""
     chain = parse_degradation(degrade)
     if isinstance(chain, Choice):
         return {f"psnr_{index}": alternative for index, alternative in enumerate(chain.chains, start=1)}
     if len(chain.ops) == 1 and isinstance(chain.ops[0], GaussianNoise) and chain.ops[0].coef is None:
         return {f"psnr_sigma{int(s)}": Chain((GaussianNoise(sigma=(s, s)),)) for s in VAL_SIGMAS}
+    if len(chain.ops) == 1 and isinstance(chain.ops[0], JpegCompression) and len(set(chain.ops[0].quality)) == 2:
+        return {f"psnr_q{q}": Chain((JpegCompression(quality=(q, q)),)) for q in VAL_QUALITIES}
     return {"psnr": chain}
 
 
@@ -43,7 +48,8 @@ def validate(restorer: Restorer, val: TrainingSet, chains: dict[str, Chain], see
 
     def run(degraded: list[torch.Tensor], levels: list[float] | None) -> float:
         restored = restore_images(degraded, restorer, tile=256, overlap=16, batch_size=16,
-                                  req=restorer.size_req, tiling=restorer.tiling, levels=levels, scale=scale)
+                                  req=restorer.size_req, tiling=restorer.tiling, levels=levels, scale=scale,
+                                  align=restorer.tile_alignment)
         return float(np.mean([psnr(out.numpy(), clean.numpy()) for out, clean in zip(restored, cleans)]))
 
     if val.degraded is not None:
@@ -53,7 +59,7 @@ def validate(restorer: Restorer, val: TrainingSet, chains: dict[str, Chain], see
     for key, chain in chains.items():
         generator = torch.Generator().manual_seed(seed_for(seed, f"val-{key}"))
         outcomes = [chain(img[None], generator) for img in cleans]
-        levels = [float(drawn_noise_level(chain, o)[0]) for o in outcomes] if restorer.uses_noise_level else None
+        levels = [float(drawn_level(chain, o, restorer.task)[0]) for o in outcomes] if restorer.uses_noise_level else None
         inputs = [quantize(o.images)[0] for o in outcomes]
         if restorer.uses_mask:
             inputs = [torch.cat([x, o.mask[0, :1].to(x)]) for x, o in zip(inputs, outcomes)]

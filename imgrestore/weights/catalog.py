@@ -24,6 +24,8 @@ DEFAULTS = {1: "resunet-gray", 3: "resunet-color"}
 UPSCALERS = {"photo": {2: "sr-photo-x2", 4: "sr-photo-x4"}, "digits": {4: "resgan-mnist"}}
 # `inpaint --mask` with 'auto': digits keep the CNN-LSTM (which knows where a digit's missing half is)
 INPAINTERS = {"photo": "inpaint-photo", "digits": "cnn-lstm-mnist"}
+# `dejpeg --model auto`: the quality-conditioned JPEG restorers by channels, as the denoisers
+DEJPEGGERS = {1: "dejpeg-gray", 3: "dejpeg-color"}
 
 
 def user_dir() -> Path:
@@ -117,6 +119,15 @@ def default_inpainter(domain: str) -> str:
     if name not in bundled_names():
         raise UnknownModelError(f"no bundled inpainter for {domain} images yet: name one with -m "
                                 "(a gated-unet trained by `imgrestore train`, or resunet-color for the plug-and-play solver)")
+    return name
+
+
+def default_dejpegger(channels: int) -> str:
+    """The bundled JPEG artifact remover for images with ``channels`` channels (1 or 3)."""
+    name = DEJPEGGERS[1 if channels == 1 else 3]
+    if name not in bundled_names():
+        raise UnknownModelError(f"{name} is not bundled yet: name a quality-conditioned model with -m (a resunet "
+                                "trained by `imgrestore train --task dejpeg`)")
     return name
 
 

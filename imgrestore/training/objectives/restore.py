@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import torch
 
-from imgrestore.degradations import drawn_noise_level, quantize
+from imgrestore.degradations import drawn_level, quantize
 from imgrestore.errors import UsageError
 from imgrestore.noise_level import blind_sigma
 from imgrestore.training.data import random_crops
@@ -47,7 +47,7 @@ class RestoreObjective(Objective):
             if ctx.restorer.uses_mask:
                 degraded = torch.cat([degraded, outcome.mask[:, :1].to(degraded)], dim=1)
             if ctx.restorer.uses_noise_level:
-                levels = drawn_noise_level(ctx.chain, outcome)
+                levels = drawn_level(ctx.chain, outcome, ctx.restorer.task)
             scale = ctx.restorer.scale
             if degraded.shape[-2:] != (clean.shape[-2] // scale, clean.shape[-1] // scale):
                 raise UsageError(f"--degrade {config.degrade}: {_size_rule(scale)}")

