@@ -45,6 +45,7 @@ class Checkpoint:
     state: TrainState
     objective: dict[str, Any]
     init_training: dict[str, Any]  # the --init model's own training record, for the export's provenance
+    ema: dict[str, Any] | None = None  # the weight average's state (--ema), if the run keeps one
 
 
 def noise_range(chain: Chain | Choice) -> tuple[float, float] | None:
@@ -88,14 +89,15 @@ def load_checkpoint(path: Path) -> Checkpoint:
         raise UsageError(f"--resume: no checkpoint at {path}")
     saved = torch.load(path, map_location="cpu", weights_only=True)  # tensors and plain containers only
     return Checkpoint(saved["model"], saved["optimizer"], TrainState.from_saved(saved["state"]),
-                      saved.get("objective", {}), saved.get("init_training") or {})
+                      saved.get("objective", {}), saved.get("init_training") or {}, saved.get("ema"))
 
 
 def save_checkpoint(path: Path, module: nn.Module, optimizer: torch.optim.Optimizer, state: TrainState,
-                    objective: dict[str, Any], init_training: dict[str, Any]) -> None:
+                    objective: dict[str, Any], init_training: dict[str, Any], ema: nn.Module | None = None) -> None:
     """Write the checkpoint atomically (a crash mid-write keeps the previous one)."""
     payload = {"model": module.state_dict(), "optimizer": optimizer.state_dict(),
-               "state": dataclasses.asdict(state), "objective": objective, "init_training": init_training}
+               "state": dataclasses.asdict(state), "objective": objective, "init_training": init_training,
+               "ema": None if ema is None else ema.state_dict()}
     tmp = path.with_suffix(".tmp")
     torch.save(payload, tmp)
     tmp.replace(path)

@@ -73,9 +73,11 @@ class TrainConfig:
     augment: bool = field(default=True, metadata=_flag("--augment", optional=True, words=lambda on: (
         [] if on else ["--no-augment"])))  # random flips/rotations (off for digits: a flipped 2 is no digit)
     shift: int = field(default=0, metadata=_flag("--shift", optional=True))  # random translations (digits)
+    distort: float = field(default=0.0, metadata=_flag("--distort", optional=True))  # affine + elastic warps (digits)
     zoom: tuple[float, float] | None = field(default=None, metadata=_flag("--zoom", optional=True, words=lambda zoom: [
         "--zoom", f"{zoom[0]:g}..{zoom[1]:g}"]))  # crops zoomed out by a scale in lo..hi (texture-dense crops)
     init: str | None = field(default=None, metadata=_flag("--init", optional=True))  # fine-tune these weights
+    ema: float = field(default=0.0, metadata=_flag("--ema", optional=True))  # decay of the weight average; 0: none
     init_parts: tuple[tuple[str, str], ...] = field(default=(), metadata=_flag("--init-part", optional=True, words=lambda parts: [
         word for part, path in parts for word in ("--init-part", f"{part}={path}")]))  # trained sub-networks
     subset: tuple[int, int] | None = field(default=None, metadata=_flag("--subset", optional=True, words=lambda span: [

@@ -10,16 +10,18 @@ optimises -- batches, loss, extra networks such as a discriminator -- is the arc
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import math
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import torch
 from torch import nn
+from torch.optim import swa_utils
 
 from imgrestore.architectures import get_arch
 from imgrestore.degradations import parse_degradation, seed_for
@@ -81,6 +83,9 @@ class Run:
         betas = (0.5, 0.999) if self.spec.trainer in ("gan", "adversarial") else (0.9, 0.999)
         self.optimizer = torch.optim.Adam(self.module.parameters(), lr=config.lr, betas=betas,
                                           weight_decay=config.weight_decay)
+        # --ema: torch's own exponential moving average of the weights, what validation sees and the export keeps
+        self.ema = (swa_utils.AveragedModel(self.module, multi_avg_fn=swa_utils.get_ema_multi_avg_fn(config.ema),
+                                            use_buffers=True) if config.ema else None)
         saved_objective: dict[str, Any] = {}
         if resume:
             saved_objective = self._resume()
@@ -103,6 +108,9 @@ class Run:
             config=config, spec=self.spec, arch_config=self.arch_config, module=self.module, restorer=self.restorer,
             data=data, val=self.val, generator=generator, chain=parse_degradation(config.degrade),
             device=self.context.device, loaded_parts=self.loaded_parts))
+        if config.distort and (data.paired or not self.objective.zoomable):
+            raise UsageError("--distort needs clean --data for a restorer: a degraded twin (--pairs) would no longer "
+                             "match its distorted clean crop")
         if config.zoom and (data.paired or not self.objective.zoomable):
             raise UsageError("--zoom needs clean --data for a restorer: a degraded twin (--pairs) or another "
                              "kind of model cannot be zoomed out like a clean photo")
@@ -149,6 +157,10 @@ class Run:
         saved = load_checkpoint(self.checkpoint)
         self.module.load_state_dict(saved.model)
         self.optimizer.load_state_dict(saved.optimizer)
+        if self.ema is not None:
+            if saved.ema is None:
+                raise UsageError("--resume --ema: the checkpoint was written without --ema (resume it without)")
+            self.ema.load_state_dict(saved.ema)
         self.state = saved.state
         # the --init model's own record, for the export's provenance; checkpoints written before it was
         # kept fall back to reading the file, which is still the init unless it was replaced since
@@ -162,7 +174,7 @@ class Run:
     def save_checkpoint(self) -> None:
         if self.context.is_main:
             save_checkpoint(self.checkpoint, self.module, self.optimizer, self.state, self.objective.state_dict(),
-                            self.init_training)
+                            self.init_training, self.ema)
 
     def step(self) -> dict[str, float]:
         """One optimisation step; returns the loss and whatever else the objective logs."""
@@ -180,18 +192,35 @@ class Run:
         nn.utils.clip_grad_norm_(self.module.parameters(), 1.0)
         self.scaler.step(self.optimizer)
         self.scaler.update()
+        if self.ema is not None:
+            self.ema.update_parameters(self.module)
         logs.update(self.objective.after_step(output.detach(), batch, lr))
         self.state.step += 1
         return {"loss": loss.item(), **logs}
 
+    @contextlib.contextmanager
+    def averaged_weights(self) -> Iterator[None]:
+        """With --ema, the module holds the averaged weights inside the block (the trained ones after)."""
+        if self.ema is None:
+            yield
+            return
+        trained = {key: value.detach().clone() for key, value in self.module.state_dict().items()}
+        self.module.load_state_dict(self.ema.module.state_dict())
+        try:
+            yield
+        finally:
+            self.module.load_state_dict(trained)
+
     def validate_and_keep_best(self) -> dict[str, float]:
         self.module.eval()
-        metrics = self.objective.validate()
+        with self.averaged_weights():
+            metrics = self.objective.validate()
+            mean = float(np.mean(list(metrics.values()))) if metrics else -math.inf
+            if metrics and mean > self.state.best_score:
+                self.state.best_score = mean
+                save(self.best_path, self.module.state_dict(),
+                     weights_meta(self.config, self.arch_config, self.state, metrics))
         self.module.train()
-        mean = float(np.mean(list(metrics.values()))) if metrics else -math.inf
-        if metrics and mean > self.state.best_score:
-            self.state.best_score = mean
-            save(self.best_path, self.module.state_dict(), weights_meta(self.config, self.arch_config, self.state, metrics))
         return metrics
 
     def log(self, record: dict[str, Any]) -> None:
@@ -209,7 +238,8 @@ class Run:
             totals["init"] = {"file": self.config.init, "training": self.init_training}
         if self.loaded_parts:
             totals["parts"] = self.loaded_parts
-        last = (self.module.state_dict(), weights_meta(self.config, self.arch_config, self.state, {}))
+        weights = (self.ema.module if self.ema is not None else self.module).state_dict()
+        last = (weights, weights_meta(self.config, self.arch_config, self.state, {}))
         return export(Path(self.config.out), self.best_path, last, totals)
 
 

@@ -265,3 +265,29 @@ def test_the_recorded_precision_is_the_one_that_ran(train_folder, tmp_path, caps
     code, _, err = run(main, capsys, "train", "--data", str(train_folder), "-o", str(out), "--steps", "1", *args)
     assert code == 0, err
     assert "--precision fp32" in read_meta(out).training["command"]
+
+
+def test_ema_exports_the_weight_average_and_resumes_it(train_folder, tmp_path, capsys):
+    import torch
+
+    from imgrestore.weights.format import read_state_dict
+
+    out = tmp_path / "ema.safetensors"
+    args = ["train", "--data", str(train_folder), "-o", str(out), "--ema", "0.9", *ARGS]
+    code, _, err = run(main, capsys, *args, "--steps", "3")
+    assert code == 0, err
+    checkpoint = torch.load(tmp_path / "ema.run" / "last.pt", weights_only=True)
+    exported = read_state_dict(out)
+    assert int(checkpoint["ema"]["n_averaged"]) == 3
+    for key, value in exported.items():
+        torch.testing.assert_close(value, checkpoint["ema"][f"module.{key}"])
+    assert any(not torch.equal(value, checkpoint["model"][key]) for key, value in exported.items())
+    assert "--ema 0.9" in read_meta(out).training["command"]
+    code, _, err = run(main, capsys, *args, "--steps", "5", "--resume")
+    assert code == 0, err
+    assert int(torch.load(tmp_path / "ema.run" / "last.pt", weights_only=True)["ema"]["n_averaged"]) == 5
+    plain = tmp_path / "plain.safetensors"
+    assert run(main, capsys, "train", "--data", str(train_folder), "-o", str(plain), *ARGS, "--steps", "2")[0] == 0
+    code, _, err = run(main, capsys, "train", "--data", str(train_folder), "-o", str(plain), "--ema", "0.9", *ARGS,
+                       "--steps", "4", "--resume")
+    assert code == 2 and "written without --ema" in err

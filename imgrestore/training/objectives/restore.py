@@ -7,6 +7,7 @@ import torch
 from imgrestore.degradations import drawn_level, quantize
 from imgrestore.errors import UsageError
 from imgrestore.noise_level import blind_sigma
+from imgrestore.training.augment import distort
 from imgrestore.training.data import random_crops
 from imgrestore.training.losses import loss_fn
 from imgrestore.training.objectives.base import Batch, Objective, ObjectiveContext
@@ -40,8 +41,8 @@ class RestoreObjective(Objective):
             if ctx.restorer.uses_noise_level:
                 levels = torch.tensor([blind_sigma(d.permute(1, 2, 0).numpy()) for d in degraded])
         else:
-            clean = random_crops(ctx.data.clean, config.batch, config.crop, ctx.generator, config.augment,
-                                 shift=config.shift, zoom=config.zoom)
+            clean = distort(random_crops(ctx.data.clean, config.batch, config.crop, ctx.generator, config.augment,
+                                         shift=config.shift, zoom=config.zoom), config.distort, ctx.generator)
             outcome = ctx.chain(clean, ctx.generator)
             degraded = quantize(outcome.images)
             if ctx.restorer.uses_mask:
