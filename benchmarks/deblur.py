@@ -116,22 +116,25 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--shared", type=Path, default=Path(__file__).resolve().parents[1].parent / "shared")
     parser.add_argument("--iterations", type=int, default=PnPSettings().iterations)
-    parser.add_argument("--weight", type=float, default=PnPSettings().weight)
+    parser.add_argument("--weight", type=float, help="one data-step weight for both kernels (default: `deblur`'s "
+                        "choice per kernel)")
+    parser.add_argument("--only", choices=("gaussian", "motion"), help="one kernel only")
     parser.add_argument("--first-sigma", type=float, help="one first sigma for both kernels (default: `deblur`'s "
                         "choice per kernel)")
     parser.add_argument("--baselines", action="store_true", help="add Richardson-Lucy and the Wiener filters (slow)")
     args = parser.parse_args()
     data = damaged_set(args.shared)
-    names = list(kernels())
+    names = [name for name in kernels() if not args.only or name.lower().startswith(args.only)]
 
     def settings(name: str) -> PnPSettings:
         chosen = deblur_settings(SPECS[name], args.iterations)
-        return replace(chosen, weight=args.weight, first_sigma=args.first_sigma or chosen.first_sigma)
+        return replace(chosen, weight=args.weight or chosen.weight, first_sigma=args.first_sigma or chosen.first_sigma)
 
     rows: list[tuple[str, dict[str, Deblur | None]]] = [
         ("blurred + noisy input", dict.fromkeys(names)),
         (f"imgrestore PnP-HQS, resunet-color, {args.iterations} iterations, first sigma "
-         + " / ".join(f"{settings(n).first_sigma:g}" for n in names), {n: ours(settings(n)) for n in names})]
+         + " / ".join(f"{settings(n).first_sigma:g}" for n in names) + ", weight "
+         + " / ".join(f"{settings(n).weight:g}" for n in names), {n: ours(settings(n)) for n in names})]
     if args.baselines:
         rows += [(label, dict.fromkeys(names, method)) for label, method in
                  (("Richardson-Lucy (30 iterations)", richardson_lucy(30)), ("Wiener (balance 0.01)", wiener(0.01)),

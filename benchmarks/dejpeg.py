@@ -12,8 +12,14 @@ noise level per quality; and every --model: a quality-conditioned model (`imgres
 twice, with the quality read from the file's tables as `imgrestore dejpeg` does and with the true quality,
 a blind model (resunet-real) once.
 
+`--camera` measures the other way round, on resunet-real's training recipe: shot noise (Poisson, 20..1000
+photons per unit) and read noise (Gaussian sigma 0..10) drawn by imgrestore's operators (seed 1000 + the
+image's index), then saved by OpenCV as JPEG at a quality drawn in 60..95 (the same seed): one column, the
+models reading the quality from the file.
+
     python benchmarks/dejpeg.py --model dejpeg-color
     python benchmarks/dejpeg.py --model runs/dejpeg-color.safetensors --model resunet-real --no-nlm
+    python benchmarks/dejpeg.py --camera --model dejpeg-color --model resunet-real --no-nlm --no-ncnn
 """
 
 from __future__ import annotations
@@ -26,8 +32,10 @@ from pathlib import Path
 
 import cv2
 import numpy as np
+import torch
 from PIL import Image
 
+from imgrestore.degradations import parse_chain, quantize
 from imgrestore.io.image import decode_image
 from imgrestore.metrics import psnr, psnr_y, ssim
 from imgrestore.pipeline import RestoreOptions, load_restorer, restore_pixels
@@ -103,13 +111,26 @@ def imgrestore_dejpeg(name: str, true_quality: bool) -> Dejpeg:
     return run
 
 
+CAMERA = "poisson:peak=20..1000+gaussian:sigma=0..10"  # resunet-real's noise, before its JPEG step
+CAMERA_QUALITY = (60, 95)
+
+
+def camera_file(clean: np.ndarray, index: int) -> tuple[bytes, int]:
+    """``clean`` with camera noise, saved as a JPEG of a drawn quality: (file bytes, quality)."""
+    x = torch.from_numpy(clean.astype(np.float32) / 255).permute(2, 0, 1)[None]
+    generator = torch.Generator().manual_seed(1000 + index)
+    noisy = quantize(parse_chain(CAMERA)(x, generator).images)[0].permute(1, 2, 0).numpy()
+    quality = int(torch.randint(CAMERA_QUALITY[0], CAMERA_QUALITY[1] + 1, (1,), generator=generator))
+    return jpeg_file(np.round(noisy * 255).astype(np.uint8), quality), quality
+
+
 def measure(method: Dejpeg, images: list[np.ndarray], quality: int) -> tuple[tuple[float, float, float], int, float]:
-    """Mean (PSNR RGB, PSNR Y, SSIM RGB) at ``quality``, output pixels and seconds."""
+    """Mean (PSNR RGB, PSNR Y, SSIM RGB) at ``quality`` (0: the camera recipe), output pixels and seconds."""
     scores, pixels, seconds = [], 0, 0.0
-    for clean in images:
-        data = jpeg_file(clean, quality)
+    for index, clean in enumerate(images):
+        data, saved_at = camera_file(clean, index) if quality == 0 else (jpeg_file(clean, quality), quality)
         started = time.perf_counter()
-        out = method(data, quality)
+        out = method(data, saved_at)
         seconds += time.perf_counter() - started
         pixels += out.shape[0] * out.shape[1]
         a, b = out.astype(np.float64) / 255, clean.astype(np.float64) / 255
@@ -125,17 +146,17 @@ def row(label: str, per_quality: dict[int, tuple[tuple[float, float, float], int
     pixels = sum(p for _, p, _ in per_quality.values())
     seconds = sum(s for _, _, s in per_quality.values())
     speed = f"{pixels / 1e6 / seconds:.2f}" if seconds > 0 else "–"
-    return f"| {label}{note} | " + " | ".join(cell(per_quality[q][0]) for q in QUALITIES) + f" | {speed} |"
+    return f"| {label}{note} | " + " | ".join(cell(score) for score, _, _ in per_quality.values()) + f" | {speed} |"
 
 
-def best_of(label: str, methods: dict[str, Dejpeg], images: list[np.ndarray]) -> str:
+def best_of(label: str, methods: dict[str, Dejpeg], images: list[np.ndarray], qualities: tuple[int, ...]) -> str:
     """One row: per quality the best of ``methods`` by PSNR Y (its name in the row's note)."""
     chosen, names = {}, []
-    for quality in QUALITIES:
+    for quality in qualities:
         results = {name: measure(method, images, quality) for name, method in methods.items()}
         name = max(results, key=lambda n: results[n][0][1])
         chosen[quality] = results[name]
-        names.append(f"q{quality}: {name}")
+        names.append(f"q{quality}: {name}" if quality else name)
     return row(label, chosen, f" ({', '.join(names)})")
 
 
@@ -145,29 +166,36 @@ def main() -> None:
     parser.add_argument("--model", action="append", default=[], help="an imgrestore model (name or file); repeatable")
     parser.add_argument("--no-nlm", action="store_true", help="leave out the non-local means row (slow: a grid of h)")
     parser.add_argument("--no-ncnn", action="store_true", help="leave out the waifu2x cunet row")
+    parser.add_argument("--camera", action="store_true", help="resunet-real's recipe (camera noise, then JPEG 60..95) "
+                        "instead of the quality columns")
     args = parser.parse_args()
     images = load_val(args.shared)
-    print(f"colour val ({len(images)} images), OpenCV JPEG 4:2:0, whole image; cells PSNR RGB / PSNR Y / SSIM RGB\n")
-    print("| method | " + " | ".join(f"q{q}" for q in QUALITIES) + " | MP/s |")
-    print("|---|" + "---|" * len(QUALITIES) + "---|")
-    print(row("decoded JPEG", {q: measure(lambda data, quality: decoded(data), images, q) for q in QUALITIES}), flush=True)
+    qualities = (0,) if args.camera else QUALITIES
+    inputs = ("camera noise + JPEG 60..95 (seed 1000 + index)" if args.camera else "OpenCV JPEG 4:2:0")
+    print(f"colour val ({len(images)} images), {inputs}, whole image; cells PSNR RGB / PSNR Y / SSIM RGB\n")
+    print("| method | " + " | ".join(f"q{q}" if q else "camera file" for q in qualities) + " | MP/s |")
+    print("|---|" + "---|" * len(qualities) + "---|")
+
+    def every(method: Dejpeg) -> dict[int, tuple[tuple[float, float, float], int, float]]:
+        return {q: measure(method, images, q) for q in qualities}
+
+    print(row("decoded JPEG", every(lambda data, quality: decoded(data))), flush=True)
     if not args.no_nlm:
-        print(best_of("OpenCV NLM coloured, h chosen on val", {f"h={h}": nlm(h) for h in NLM_H}, images), flush=True)
+        print(best_of("OpenCV NLM coloured, h chosen on val", {f"h={h}": nlm(h) for h in NLM_H}, images, qualities),
+              flush=True)
     if not args.no_ncnn:
         nets = {f"noise {n}": cunet(n) for n in range(4)}
         if any(isinstance(net, str) for net in nets.values()):
             print(f"| waifu2x cunet, scale 1 | {next(n for n in nets.values() if isinstance(n, str))} |" + " |" * 4)
         else:
-            print(best_of("waifu2x cunet, scale 1, best noise level", nets, images), flush=True)
+            print(best_of("waifu2x cunet, scale 1, best noise level", nets, images, qualities), flush=True)
     for name in args.model:
         restorer = load_restorer(name, device="cpu")
         if restorer.task is Task.DEJPEG:
             for true_quality, label in ((False, "quality read from the file"), (True, "true quality")):
-                method = imgrestore_dejpeg(name, true_quality)
-                print(row(f"imgrestore {name}, {label}", {q: measure(method, images, q) for q in QUALITIES}), flush=True)
+                print(row(f"imgrestore {name}, {label}", every(imgrestore_dejpeg(name, true_quality))), flush=True)
         else:
-            method = imgrestore_dejpeg(name, False)
-            print(row(f"imgrestore {name} (blind)", {q: measure(method, images, q) for q in QUALITIES}), flush=True)
+            print(row(f"imgrestore {name} (blind)", every(imgrestore_dejpeg(name, False))), flush=True)
 
 
 if __name__ == "__main__":

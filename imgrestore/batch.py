@@ -11,8 +11,11 @@ marked ``interrupted`` and the run returns what it has, so the caller can still 
 from __future__ import annotations
 
 import time
+from collections import deque
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, replace
+from concurrent.futures import Executor, Future, ThreadPoolExecutor
+from concurrent.futures import wait as wait_for
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Protocol
 
@@ -89,26 +92,82 @@ def _interrupted(item: InputItem, plan: BatchPlan) -> FileResult:
                       error="not finished: the run was interrupted")
 
 
-def _process_and_write(group: list[PendingImage], job: Job, plan: BatchPlan) -> None:
-    """Process a group (an error here fails the group: the caller retries its files one by one), then
-    write each output; a file that cannot be written fails alone."""
-    outputs = job.process(group)
-    for loaded in group:
-        loaded.image = None  # a large photo is not held twice while its output is encoded
-    for loaded, image in zip(group, outputs):
-        result = loaded.result
-        if plan.record_outputs:  # before the rename: an interruption between the two never leaves it unlisted
-            append_ledger(plan.out_dir, [Path(result.output)])
-        if plan.bit_depth is not None and image.bit_depth in (8, 16):  # float stays float
-            image = replace(image, bit_depth=plan.bit_depth)
+def _write(loaded: PendingImage, image: Image, plan: BatchPlan) -> FileResult:
+    """Encode and write one output atomically (on a writer thread when the engine has IO workers); a file
+    that cannot be written fails alone."""
+    result = loaded.result
+    if plan.bit_depth is not None and image.bit_depth in (8, 16):  # float stays float
+        image = replace(image, bit_depth=plan.bit_depth)
+    try:
+        result.notes += write_image(result.output, image, quality=plan.jpeg_quality)
+    except Exception as exc:
+        return _fail(result, exc, loaded.started)
+    result.output_bytes = Path(result.output).stat().st_size
+    result.status = OK
+    result.seconds = round(time.monotonic() - loaded.started, 3)
+    return result
+
+
+def _load(item: InputItem, result: FileResult, plan: BatchPlan) -> PendingImage | FileResult:
+    """Decode one input and fill in what reading tells (on a reader thread when the engine has IO workers);
+    a file that cannot be read comes back as its failed result."""
+    started = time.monotonic()
+    try:
+        image = read_image(item.source, max_megapixels=plan.max_megapixels)
+        if plan.fmt:
+            image = replace(image, fmt=plan.fmt.upper())
+        result.width, result.height = image.width, image.height
+        result.channels, result.bit_depth = image.channels, image.bit_depth
+        result.notes += list(image.notes)
+        result.noise_estimate = round(blind_sigma(image.pixels), 2)  # where --sigma auto starts from
+    except Exception as exc:
+        return _fail(result, exc, started)
+    return PendingImage(item, result, image, started, image.megapixels)
+
+
+class _Inline(Executor):
+    """An executor without threads: each call runs when submitted (``--io-workers 0``, the sequential engine)."""
+
+    def submit(self, fn, /, *args, **kwargs) -> Future:  # type: ignore[override]
+        future: Future = Future()
         try:
-            result.notes += write_image(result.output, image, quality=plan.jpeg_quality)
-        except Exception as exc:
-            _fail(result, exc, loaded.started)
-            continue
-        result.output_bytes = Path(result.output).stat().st_size
-        result.status = OK
-        result.seconds = round(time.monotonic() - loaded.started, 3)
+            future.set_result(fn(*args, **kwargs))
+        except BaseException as exc:  # handed to whoever reads the future, as a thread pool does
+            future.set_exception(exc)
+        return future
+
+
+def default_io_workers() -> int:
+    """Reader and writer threads each: 1, so decoding and encoding overlap the model without taking cores
+    from it (PNG/JPEG coding in OpenCV and Pillow releases the GIL)."""
+    return 1
+
+
+@dataclass
+class _Outbox:
+    """Results in the order the sequential engine would report them: a ready result, or a write still in
+    flight; the head is passed on (``finish``) as soon as it is done, so progress stays in order."""
+
+    finish: Callable[[FileResult, float], None]
+    entries: deque = field(default_factory=deque)  # (FileResult | Future, megapixels)
+
+    def put(self, entry: FileResult | Future, megapixels: float = 0.0) -> None:
+        self.entries.append((entry, megapixels))
+        self.drain(wait=False)
+
+    def writes_in_flight(self) -> int:
+        return sum(isinstance(entry, Future) and not entry.done() for entry, _ in self.entries)
+
+    def drain(self, wait: bool, keep: int = 0) -> None:
+        """Pass on every done head entry; with ``wait``, wait until at most ``keep`` entries remain."""
+        while self.entries:
+            entry, megapixels = self.entries[0]
+            if isinstance(entry, Future):
+                if not entry.done() and not (wait and len(self.entries) > keep):
+                    return
+                entry = entry.result()
+            self.entries.popleft()
+            self.finish(entry, megapixels)
 
 
 def run(
@@ -116,9 +175,17 @@ def run(
     plan: BatchPlan,
     job: Job,
     on_result: Callable[[FileResult, float], None] = lambda result, megapixels: None,
+    io_workers: int | None = None,
 ) -> BatchRun:
-    """Process every item per ``plan``; ``on_result`` is called once per file as it finishes."""
+    """Process every item per ``plan``; ``on_result`` is called once per file as it finishes, in order.
+
+    Streaming: ``io_workers`` reader threads decode the next files while the job runs on the current group,
+    and as many writer threads encode and write its outputs behind it (None: :func:`default_io_workers`;
+    0: no threads, everything in turn). Memory stays bounded: at most ``io_workers`` decoded files wait
+    ahead, one group is processed, and at most ``io_workers`` outputs wait to be written. Outputs are the
+    same bytes and the report the same records, in the same order, whatever ``io_workers`` is."""
     run_started = time.monotonic()
+    workers = default_io_workers() if io_workers is None else io_workers
     results: list[FileResult] = []
     pending: list[PendingImage] = []
     items = list(items)
@@ -128,81 +195,105 @@ def run(
         results.append(result)
         on_result(result, megapixels)
 
+    outbox = _Outbox(finish)
+    readers: Executor = ThreadPoolExecutor(workers, thread_name_prefix="imgrestore-read") if workers else _Inline()
+    writers: Executor = ThreadPoolExecutor(workers, thread_name_prefix="imgrestore-write") if workers else _Inline()
+
+    def submit_writes(group: list[PendingImage], outputs: list[Image]) -> None:
+        for loaded in group:
+            loaded.image = None  # a large photo is not held twice while its output is encoded
+        for loaded, image in zip(group, outputs):
+            if plan.record_outputs:  # before the rename: an interruption between the two never leaves it unlisted
+                append_ledger(plan.out_dir, [Path(loaded.result.output)])
+            outbox.drain(wait=True, keep=workers)  # at most `workers` outputs wait for a writer
+            outbox.put(writers.submit(_write, loaded, image, plan), loaded.megapixels)
+
+    def process(group: list[PendingImage]) -> None:
+        """Process a group (an error here fails the group: its files are retried one by one)."""
+        try:
+            outputs = job.process(group)
+        except Exception as exc:
+            if len(group) == 1:
+                outbox.put(_fail(group[0].result, exc, group[0].started), group[0].megapixels)
+                return
+            for loaded in group:  # find out which file it was
+                process([loaded])
+            return
+        submit_writes(group, outputs)
+
     def flush() -> None:
         for index in group_by(pending, lambda waiting: waiting.image.channels).values():
-            group = [pending[i] for i in index]
-            try:
-                _process_and_write(group, job, plan)
-            except Exception as exc:
-                if len(group) == 1:
-                    _fail(group[0].result, exc, group[0].started)
-                    continue
-                for loaded in group:  # find out which file it was
-                    try:
-                        _process_and_write([loaded], job, plan)
-                    except Exception as single:
-                        _fail(loaded.result, single, loaded.started)
-        for loaded in pending:
-            finish(loaded.result, loaded.megapixels)
+            process([pending[i] for i in index])
         pending.clear()
+
+    def decide(item: InputItem) -> FileResult | Future:
+        """What happens to ``item``: skipped, planned (dry run), or a read submitted to a reader."""
+        target = output_path(item, plan.out_dir, plan.suffix, plan.fmt)
+        result = FileResult(source=str(item.source), output=str(target), relative=item.relative.as_posix())
+        if not plan.dry_run and target.parent not in cleaned:
+            cleaned.add(target.parent)
+            remove_stale_temps(target.parent)
+        try:
+            result.input_bytes = item.source.stat().st_size
+        except OSError:
+            pass
+        if plan.skip_existing and target.exists():
+            result.status = SKIPPED
+            return result
+        if plan.dry_run:
+            result.status = PLANNED
+            return result
+        return readers.submit(_load, item, result, plan)
 
     for problem in plan.problems:
         finish(FileResult(source=str(problem.path), output="", status=FAILED, error=f"{problem.path}: {problem.reason}"))
+    ahead: deque[tuple[InputItem, FileResult | Future]] = deque()  # decided, in order; reads run ahead
+    upcoming = iter(items)
     cost_pending = 0
-    index = 0
     try:
-        for index, item in enumerate(items):  # noqa: B007 (the index tells, after an interrupt, where it stopped)
-            started = time.monotonic()
-            target = output_path(item, plan.out_dir, plan.suffix, plan.fmt)
-            result = FileResult(source=str(item.source), output=str(target), relative=item.relative.as_posix())
-            if not plan.dry_run and target.parent not in cleaned:
-                cleaned.add(target.parent)
-                remove_stale_temps(target.parent)
-            try:
-                result.input_bytes = item.source.stat().st_size
-            except OSError:
-                pass
-            if plan.skip_existing and target.exists():
-                result.status = SKIPPED
-                finish(result)
-                continue
-            if plan.dry_run:
-                result.status = PLANNED
-                finish(result)
+        while True:
+            while len(ahead) <= workers and (item := next(upcoming, None)) is not None:
+                ahead.append((item, decide(item)))
+            if not ahead:
+                break
+            _, decided = ahead[0]
+            loaded = decided if isinstance(decided, FileResult) else decided.result()
+            ahead.popleft()
+            if isinstance(loaded, FileResult):  # skipped, planned, or unreadable
+                outbox.put(loaded)
                 continue
             try:
-                image = read_image(item.source, max_megapixels=plan.max_megapixels)
-                if plan.fmt:
-                    image = replace(image, fmt=plan.fmt.upper())
-                result.width, result.height = image.width, image.height
-                result.channels, result.bit_depth = image.channels, image.bit_depth
-                result.notes += list(image.notes)
-                result.noise_estimate = round(blind_sigma(image.pixels), 2)  # where --sigma auto starts from
-                cost = job.cost(image)
+                cost = job.cost(loaded.image)
             except ImgrestoreError as exc:
                 if exc.exit_code == 2:  # a usage error (bad model, bad spec) concerns every file: stop
                     raise
-                finish(_fail(result, exc, started))
+                outbox.put(_fail(loaded.result, exc, loaded.started))
                 continue
             except Exception as exc:
-                finish(_fail(result, exc, started))
+                outbox.put(_fail(loaded.result, exc, loaded.started))
                 continue
             pending_mp = sum(p.megapixels for p in pending)
-            if pending and (pending_mp + image.megapixels > GROUP_MEGAPIXELS or cost_pending >= job.group_limit):
+            if pending and (pending_mp + loaded.megapixels > GROUP_MEGAPIXELS or cost_pending >= job.group_limit):
                 flush()
                 cost_pending = 0
-            pending.append(PendingImage(item, result, image, started, image.megapixels))
-            del image  # the group holds it now, and frees it once restored
+            pending.append(loaded)
+            del loaded  # the group holds it now, and frees it once restored
             cost_pending += cost
-        index = len(items)
         flush()
+        outbox.drain(wait=True)
     except KeyboardInterrupt as signal:
+        readers.shutdown(wait=False, cancel_futures=True)  # reads not started are dropped; none has side effects
+        wait_for([entry for entry, _ in outbox.entries if isinstance(entry, Future)])  # each write is atomic
+        results += [entry if isinstance(entry, FileResult) else entry.result() for entry, _ in outbox.entries]
         done = {r.source for r in results}
         for loaded in pending:  # a group in flight: some of its files may be written or failed already
             settled = loaded.result.status == FAILED or loaded.result.output_bytes is not None
             if str(loaded.item.source) not in done:
                 results.append(loaded.result if settled else _interrupted(loaded.item, plan))
                 done.add(str(loaded.item.source))
-        results += [_interrupted(item, plan) for item in items[index:] if str(item.source) not in done]
+        results += [_interrupted(item, plan) for item in items if str(item.source) not in done]
         return BatchRun(results, round(time.monotonic() - run_started, 3), signal)
+    finally:
+        readers.shutdown(wait=True, cancel_futures=True)
+        writers.shutdown(wait=True)
     return BatchRun(results, round(time.monotonic() - run_started, 3))

@@ -13,6 +13,7 @@ from imgrestore.cli.folder_job import exit_for, plan_batch, run_with_progress
 from imgrestore.cli.options import (
     DryRunOpt,
     FormatOpt,
+    IoWorkersOpt,
     MaxMegapixelsOpt,
     OptionalOutDirOpt,
     QuietOpt,
@@ -43,6 +44,7 @@ def corrupt(
     dry_run: DryRunOpt = False,
     report: ReportOpt = None,
     max_megapixels: MaxMegapixelsOpt = DEFAULT_MAX_MEGAPIXELS,
+    io_workers: IoWorkersOpt = None,
     quiet: QuietOpt = False,
 ) -> None:
     """Write a degraded copy of every image (noise, blur, downsampling, masks, JPEG) plus manifest.json.
@@ -74,7 +76,8 @@ def corrupt(
     job = CorruptJob(chain=chain, seed=seed, masks_dir=mask_folder)
     command = {"command": "corrupt", "inputs": inputs, "output": str(output), "chain": chain.spec(full=True), "seed": seed}
     manifest = None if dry_run else (lambda results: write_manifest(output / MANIFEST, chain.spec(full=True), seed, results))
-    results = run_with_progress("corrupt", items, plan, job, quiet=quiet, report=report, command=command, after=manifest)
+    results = run_with_progress("corrupt", items, plan, job, quiet=quiet, report=report, command=command, after=manifest,
+                                io_workers=io_workers)
     exit_for(results)
 
 

@@ -13,6 +13,7 @@ from imgrestore.cli.options import (
     DryRunOpt,
     FormatOpt,
     InputsArg,
+    IoWorkersOpt,
     MaxMegapixelsOpt,
     ModelOpt,
     OutDirOpt,
@@ -49,6 +50,7 @@ def deblur(
     dry_run: DryRunOpt = False,
     report: ReportOpt = None,
     max_megapixels: MaxMegapixelsOpt = DEFAULT_MAX_MEGAPIXELS,
+    io_workers: IoWorkersOpt = None,
     quiet: QuietOpt = False,
 ) -> None:
     """Undo a known blur in every image and write the results under OUTPUT.
@@ -80,5 +82,6 @@ def deblur(
                                 command={"command": "deblur", "inputs": inputs, "output": str(output),
                                          "kernel": kernel, "model": model, "sigma": sigma, "iterations": iterations,
                                          "tile": tile, "overlap": overlap, "batch_size": batch_size,
-                                         "device": device, "precision": precision, "max_megapixels": max_megapixels})
+                                         "device": device, "precision": precision, "max_megapixels": max_megapixels},
+                                io_workers=io_workers)
     exit_for(results)

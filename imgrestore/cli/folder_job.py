@@ -72,7 +72,8 @@ def plan_batch(inputs: list[str], output: Path, *, recursive: bool, suffix: str,
 
 
 def run_with_progress(title: str, items, plan, job, *, quiet: bool, report: Path | None,
-                      command: dict[str, Any], after: Callable[[list], None] | None = None) -> list:
+                      command: dict[str, Any], after: Callable[[list], None] | None = None,
+                      io_workers: int | None = None) -> list:
     """Run the folder engine with a progress display, write the report and print the summary line.
 
     ``after(results)`` runs before the report. After SIGINT/SIGTERM, ``after``, the report (unfinished
@@ -96,7 +97,7 @@ def run_with_progress(title: str, items, plan, job, *, quiet: bool, report: Path
                     FAILED: f"failed: {result.source}"}[result.status]
             bar.advance(1, f"{megapixels:.1f} MP  {text}")
 
-        outcome = run(items, plan, job, on_result)
+        outcome = run(items, plan, job, on_result, io_workers)
     results = outcome.results
     if after is not None:  # e.g. corrupt's manifest: written for the files done, interrupted or not
         after(results)

@@ -31,6 +31,9 @@ SuffixOpt = Annotated[str, typer.Option("--suffix", help="Text appended to each 
 FormatOpt = Annotated[
     str | None, typer.Option("--format", help="Output format png | jpg | tif | bmp | webp (default: same as the input).")
 ]
+IoWorkersOpt = Annotated[
+    int | None, typer.Option("--io-workers", min=0, max=64, show_default=False, help="Threads that decode the next files and, as many again, encode and write the finished ones while the model works (default 1 each; 0: one thing at a time). Outputs are the same bytes either way.")
+]
 JpegQualityOpt = Annotated[int, typer.Option("--jpeg-quality", min=1, max=100, help="Quality of JPEG (and lossy WebP) outputs.")]
 BitDepthOpt = Annotated[
     int | None, typer.Option("--bit-depth", min=8, max=16, show_default=False, help="Bits per sample of every output, 8 or 16 (16 needs --format png or tif; default: the input's own).")

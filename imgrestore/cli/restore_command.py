@@ -16,6 +16,7 @@ from imgrestore.cli.options import (
     DryRunOpt,
     FormatOpt,
     InputsArg,
+    IoWorkersOpt,
     JpegQualityOpt,
     MaxMegapixelsOpt,
     ModelOpt,
@@ -89,6 +90,7 @@ def make_restore_command(name: str, default_model: str, doc: str, default_scale:
         dry_run: DryRunOpt = False,
         report: ReportOpt = None,
         max_megapixels: MaxMegapixelsOpt = DEFAULT_MAX_MEGAPIXELS,
+        io_workers: IoWorkersOpt = None,
         mask: Annotated[str, typer.Option("--mask", hidden=not (name == "inpaint" or with_task), help="The missing pixels (inpainting): one mask image for every input, or a folder of masks matched by relative path (MASKS/a/b.png for photos/a/b.jpg, any image type). White = missing, as `corrupt --save-masks` writes them; a mask must have its image's size. Everything outside the mask is kept exactly.")] = "",
         kernel: Annotated[str, typer.Option("--kernel", hidden=not (with_task or default_scale > 1), help="A known degradation, undone by plug-and-play iterations with a noise-level denoiser as the prior (-m resunet-color, the default). Deblurring: the blur, as `imgrestore deblur --kernel` takes it (gaussian:sigma=1.6, motion:length=15,angle=45, box:size=5 or a kernel image). Upscaling: 'bicubic' (the images were reduced with PIL's or MATLAB's bicubic) or a blur kernel applied before keeping every --scale-th pixel.")] = "",
         quality: Annotated[int | None, typer.Option("--quality", min=1, max=100, hidden=not (name == "dejpeg" or with_task), show_default=False, help="JPEG artifacts: restore every image as if saved at this JPEG quality, instead of the quality read from each file's own quantization tables (an input that is not a JPEG needs it). The report records the quality used per file.")] = None,
@@ -180,7 +182,8 @@ def make_restore_command(name: str, default_model: str, doc: str, default_scale:
                                              "allow_domain_mismatch": allow_domain_mismatch,
                                              "restore_first": REAL_NOISE_MODEL if restore_first else None,
                                              "mask": mask or None, "kernel": kernel or None, "quality": quality,
-                                             "format": fmt, "jpeg_quality": jpeg_quality, "bit_depth": bit_depth})
+                                             "format": fmt, "jpeg_quality": jpeg_quality, "bit_depth": bit_depth},
+                                    io_workers=io_workers)
         exit_for(results)
 
     command.__name__ = name

@@ -1,0 +1,38 @@
+"""The streaming engine: reads ahead and writes behind on threads, with the sequential engine's bytes and report."""
+
+from __future__ import annotations
+
+import json
+
+from factories import smooth_image, write_png
+
+from imgrestore.cli.app import main
+
+from helpers import run
+
+TIMINGS = {"seconds"}
+
+
+def _records(report) -> list[dict]:
+    files = json.loads(report.read_text())["files"]
+    return [{k: v.replace("/seq/", "/out/").replace("/par/", "/out/") if isinstance(v, str) else v
+             for k, v in f.items() if k not in TIMINGS} for f in files]
+
+
+def test_threads_change_nothing_but_the_time(tmp_path, tiny_model, capsys):
+    src = tmp_path / "in"
+    for i, (h, w, c) in enumerate([(40, 52, 3), (24, 24, 1), (64, 48, 3), (16, 80, 3), (33, 41, 1), (50, 50, 3)]):
+        write_png(src / f"{i}.png", smooth_image(h, w, c, seed=i))
+    (src / "broken.png").write_bytes(b"\x89PNG\r\n\x1a\n not really")
+    write_png(src / "sub" / "deep.png", smooth_image(20, 28, 3, seed=9))
+    outputs = {}
+    for name, workers in (("seq", "0"), ("par", "3")):
+        report = tmp_path / f"{name}.json"
+        code, _, err = run(main, capsys, "denoise", str(src), "-r", "-o", str(tmp_path / name), "-m", str(tiny_model),
+                           "--io-workers", workers, "--report", str(report), "-q")
+        assert code == 1, err  # the broken file fails alone, in both
+        outputs[name] = {p.relative_to(tmp_path / name): p.read_bytes()
+                         for p in sorted((tmp_path / name).rglob("*.png"))}
+    assert len(outputs["seq"]) == 7 and outputs["seq"] == outputs["par"]  # the same bytes
+    assert _records(tmp_path / "seq.json") == _records(tmp_path / "par.json")  # the same records, in order
+    assert [f["status"] for f in _records(tmp_path / "par.json")].count("failed") == 1
