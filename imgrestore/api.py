@@ -71,7 +71,7 @@ def restore_array(
     model: str | Restorer = catalog.AUTO,
     *,
     device: str = "auto",
-    precision: str = "fp32",
+    precision: str = "auto",
     options: RestoreOptions = RestoreOptions(),
 ) -> np.ndarray:
     """Restore an image array: [H, W], [H, W, 1|3|4]; uint8, uint16 or float 0..1.
@@ -91,7 +91,7 @@ def deblur_array(
     sigma: float = 0.0,
     iterations: int = PnPSettings().iterations,
     device: str = "auto",
-    precision: str = "fp32",
+    precision: str = "auto",
     options: RestoreOptions = RestoreOptions(),
 ) -> np.ndarray:
     """Undo a known blur, as `imgrestore deblur` does: ``kernel`` a spec ("gaussian:sigma=1.6",
@@ -115,7 +115,7 @@ def inpaint_array(
     model: str | Restorer = catalog.AUTO,
     *,
     device: str = "auto",
-    precision: str = "fp32",
+    precision: str = "auto",
     options: RestoreOptions = RestoreOptions(),
 ) -> np.ndarray:
     """Fill the pixels where ``mask`` [H, W] is true (or > 0), as `imgrestore inpaint --mask` does; every
@@ -137,7 +137,7 @@ def restore_file(
     model: str | Restorer = catalog.AUTO,
     *,
     device: str = "auto",
-    precision: str = "fp32",
+    precision: str = "auto",
     options: RestoreOptions = RestoreOptions(),
     fmt: str | None = None,
 ) -> Path:

@@ -59,10 +59,31 @@ def precision_name(precision: str, device: torch.device) -> str:
     return precision
 
 
+SAFE_LOSS_DB = 0.02  # a reduced precision a model may run in by default: at most this PSNR lost on val
+
+
+def inference_precision(device: torch.device, losses: dict[str, float]) -> str:
+    """What ``--precision auto`` runs a model in: the fastest precision the device computes natively among
+    those the model's weights declare safe (``losses``: PSNR lost against fp32 on val, in dB, measured by
+    ``benchmarks/precision_loss.py``), else fp32. A GPU prefers fp16 (full-rate on every CUDA GPU), then bf16."""
+    def safe(name: str) -> bool:
+        return losses.get(name, float("inf")) <= SAFE_LOSS_DB
+
+    if device.type == "cuda" and safe("fp16"):
+        return "fp16"
+    if device.type in ("cuda", "cpu") and safe("bf16") and native_bf16(device):
+        return "bf16"
+    return "fp32"
+
+
 def resolve_precision(
-    precision: str, device: torch.device, supported: tuple[torch.dtype, ...] = tuple(PRECISIONS.values())
+    precision: str, device: torch.device, supported: tuple[torch.dtype, ...] = tuple(PRECISIONS.values()),
+    losses: dict[str, float] | None = None,
 ) -> torch.dtype:
-    """Map auto|fp32|fp16|bf16 to a dtype the device and the model can run, warning on fallback."""
+    """Map auto|fp32|fp16|bf16 to a dtype the device and the model can run, warning on fallback. With
+    ``losses`` (a model's declared precision losses), ``auto`` is :func:`inference_precision`."""
+    if precision.strip().lower() == "auto" and losses is not None:
+        precision = inference_precision(device, losses)
     try:
         dtype = PRECISIONS[precision_name(precision, device).lower()]
     except KeyError:

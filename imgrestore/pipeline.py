@@ -59,7 +59,7 @@ class ModelSelector:
 
     name: str = catalog.AUTO
     device: str = "auto"
-    precision: str = "fp32"
+    precision: str = "auto"
     task: Task = Task.DENOISE  # what 'auto' picks for: the denoisers, the upscalers at ``scale`` or the inpainters
     scale: int = 1
     _loaded: dict[str, Restorer] = field(default_factory=dict, repr=False)
@@ -131,7 +131,7 @@ def _foreign_restorer(path: Path, device: str, precision: str) -> Restorer:
     return Restorer(get_arch(meta.arch), config, module, meta, resolve_device(device), precision, path.stem)
 
 
-def load_restorer(name_or_path: str, device: str = "auto", precision: str = "fp32") -> Restorer:
+def load_restorer(name_or_path: str, device: str = "auto", precision: str = "auto") -> Restorer:
     """Load a bundled restorer by name, any imgrestore .safetensors file by path, or a community ``.pth``
     upscaler (Real-ESRGAN's RRDBNet and SRVGGNetCompact files), converted in memory as `weights-tools convert`
     would."""

@@ -33,6 +33,7 @@ class FileResult:
     input_bytes: int | None = None
     output_bytes: int | None = None
     model: str | None = None
+    precision: str | None = None  # what the model ran in: fp32, bf16 or fp16 (--precision auto chooses per model)
     noise_level: float | None = None  # sigma (0..255) given to the model; None for blind models
     noise_estimate: float | None = None  # model-free (wavelet) estimate of the input's sigma, for reference
     jpeg_quality: int | None = None  # dejpeg: the JPEG quality the model was told (the file's, or --quality)

@@ -17,7 +17,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from imgrestore.architectures import ArchSpec, SizeRequirements, Tiling, get_arch
-from imgrestore.devices import resolve_precision
+from imgrestore.devices import PRECISIONS, resolve_precision
 from imgrestore.errors import ConfigTypeError, UsageError, WeightsError
 from imgrestore.tasks import Task
 from imgrestore.weights.fit import check_fits
@@ -73,7 +73,7 @@ class Restorer:
         self.meta = meta
         self.name = name or spec.name
         self.device = torch.device(device)
-        self.dtype = resolve_precision(precision, self.device, spec.dtypes)
+        self.dtype = resolve_precision(precision, self.device, spec.dtypes, meta.precision_loss)
         self.module = module.to(self.device).eval()
         if self.device.type == "cpu":
             self.module = self.module.to(memory_format=torch.channels_last)
@@ -132,6 +132,11 @@ class Restorer:
         a denoiser and the JPEG compression level (:func:`imgrestore.jpeg_quality.compression_level`) for a
         dejpeg model."""
         return Task.parse(self.meta.task)
+
+    @property
+    def precision(self) -> str:
+        """The precision the model runs in (what `--precision auto` chose): fp32, bf16 or fp16."""
+        return next(name for name, dtype in PRECISIONS.items() if dtype == self.dtype)
 
     @property
     def tile_alignment(self) -> int:

@@ -218,16 +218,30 @@ def test_rlfn_adapted_to_x4_starts_as_its_anchor_and_grown_or_widened_starts_nea
         adapt(small.state_dict(), small_config, RLFNConfig(features=4, blocks=1, attention=4))
 
 
-def test_auto_precision_is_bf16_only_where_the_cpu_computes_it_natively(tiny_model, monkeypatch):
+def test_auto_precision_is_bf16_only_where_native_and_declared_safe(tiny_model, tmp_path, monkeypatch):
+    """`--precision auto`: bf16 only on a CPU that computes it natively, for weights whose measured loss in
+    bf16 is at most 0.02 dB; undeclared or lossier weights, and CPUs without it, run fp32."""
+    import dataclasses
     import warnings
 
     from imgrestore import devices
+    from imgrestore.weights.format import read_meta, read_state_dict, save
+
+    def declaring(losses: dict[str, float]):
+        path = tmp_path / f"declared-{len(losses)}-{sum(losses.values())}.safetensors"
+        save(path, read_state_dict(tiny_model), dataclasses.replace(read_meta(tiny_model), precision_loss=losses))
+        return path
 
     cpu = torch.device("cpu")
-    for native, expected in ((True, torch.bfloat16), (False, torch.float32)):
+    safe, lossy = declaring({"bf16": 0.004}), declaring({"bf16": 0.05})
+    for native in (True, False):
         monkeypatch.setattr(devices, "native_bf16", lambda device, native=native: native)
-        assert Restorer.from_file(tiny_model, "cpu", "auto").dtype == expected
-        assert devices.precision_name("auto", cpu) == ("bf16" if native else "fp32")
+        assert Restorer.from_file(safe, "cpu", "auto").dtype == (torch.bfloat16 if native else torch.float32)
+        assert Restorer.from_file(safe, "cpu", "auto").precision == ("bf16" if native else "fp32")
+        assert Restorer.from_file(lossy, "cpu", "auto").dtype == torch.float32
+        assert Restorer.from_file(tiny_model, "cpu", "auto").dtype == torch.float32  # nothing declared
+        assert devices.precision_name("auto", cpu) == ("bf16" if native else "fp32")  # training's auto
+    assert devices.inference_precision(torch.device("cuda"), {"fp16": 0.01, "bf16": 0.0}) == "fp16"
     with warnings.catch_warnings(record=True) as caught:  # asked for explicitly: done, with a warning
         warnings.simplefilter("always")
         assert Restorer.from_file(tiny_model, "cpu", "bf16").dtype == torch.bfloat16

@@ -42,7 +42,7 @@ def deblur(
     overlap: OverlapOpt = 32,
     batch_size: BatchSizeOpt = None,
     device: DeviceOpt = "auto",
-    precision: PrecisionOpt = "fp32",
+    precision: PrecisionOpt = "auto",
     recursive: RecursiveOpt = False,
     suffix: SuffixOpt = "",
     fmt: FormatOpt = None,

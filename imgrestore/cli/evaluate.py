@@ -66,7 +66,7 @@ def evaluate(
     overlap: OverlapOpt = 32,
     batch_size: BatchSizeOpt = None,
     device: DeviceOpt = "auto",
-    precision: PrecisionOpt = "fp32",
+    precision: PrecisionOpt = "auto",
     recursive: RecursiveOpt = False,
     quiet: QuietOpt = False,
 ) -> None:

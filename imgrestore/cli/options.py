@@ -14,7 +14,7 @@ ModelOpt = Annotated[
 ]
 DeviceOpt = Annotated[str, typer.Option("--device", help="auto | cpu | cuda | cuda:N | mps. auto picks a GPU when there is one.")]
 PrecisionOpt = Annotated[
-    str, typer.Option("--precision", help="auto | fp32 | fp16 | bf16. auto: bf16 where the device computes it natively (a GPU with bf16, a CPU with AVX-512 BF16 or AMX), else fp32. A precision the device or model cannot run falls back to fp32 with a warning.")
+    str, typer.Option("--precision", help="auto | fp32 | fp16 | bf16. auto: for a model, the fastest precision the device computes natively (fp16 or bf16 on a GPU, bf16 on a CPU with AVX-512 BF16 or AMX) among those its weights declare safe (at most 0.02 dB lost on val, measured), else fp32; the report records it per file. For training: bf16 where native, else fp32. A precision the device or model cannot run falls back to fp32 with a warning.")
 ]
 TileOpt = Annotated[int, typer.Option("--tile", min=0, help="Tile size in pixels; 0 runs whole images. Peak memory follows tile x batch size.")]
 OverlapOpt = Annotated[int, typer.Option("--overlap", min=0, help="Overlap between tiles in pixels, blended with a feathered ramp.")]

@@ -76,7 +76,7 @@ def make_restore_command(name: str, default_model: str, doc: str, default_scale:
         overlap: OverlapOpt = 32,
         batch_size: BatchSizeOpt = None,
         device: DeviceOpt = "auto",
-        precision: PrecisionOpt = "fp32",
+        precision: PrecisionOpt = "auto",
         sigma: Annotated[str, typer.Option("--sigma", help="Noise level on the 0..255 scale for models that take one (e.g. 25), or 'auto' to estimate it per image (a wavelet reading, checked by the model on a few smooth windows). The report records the level used for every file.")] = "auto",
         tta: Annotated[bool, typer.Option("--tta", help="Self-ensemble: restore the 8 flips/rotations of each image and average them (a small gain for 8x the time).")] = False,
         sharpen: Annotated[bool, typer.Option("--sharpen", help="Apply the denoising-autoencoder paper's 3x3 sharpening kernel after restoration.")] = False,

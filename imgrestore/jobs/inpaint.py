@@ -85,6 +85,7 @@ class InpaintJob:
             how = (f"filled by {restorer.name}" if restorer.uses_mask else
                    f"filled by {self.settings.iterations} plug-and-play iterations with {restorer.name} as the prior")
             pending.result.model = restorer.name
+            pending.result.precision = restorer.precision
             pending.result.notes.append(f"{how}: {100 * float(missing.mean()):.1f} % of the pixels, "
                                         f"mask {', '.join(map(str, mask_files))}")
             outputs.append(image.with_pixels(filled))

@@ -81,6 +81,7 @@ class KnownDegradationJob:
             noise = self.sigma if self.sigma is not None else float(pending.result.noise_estimate or 0.0)
             restored = solve_known(pixels, self.operator, restorer, self.options, noise, self.settings)
             pending.result.model = restorer.name
+            pending.result.precision = restorer.precision
             pending.result.noise_level = round(noise, 2)
             what = f"enlarged x{self.operator.scale}" if self.operator.scale > 1 else "deblurred"
             pending.result.notes.append(f"{what} by {self.settings.iterations} plug-and-play iterations "

@@ -78,6 +78,7 @@ class RestoreJob:
         fixed = restorer.size_req.fixed
         for index, loaded in enumerate(group):
             loaded.result.model = restorer.name
+            loaded.result.precision = restorer.precision
             if levels is not None and restorer.task is not Task.DEJPEG:
                 loaded.result.noise_level = round(levels[index], 2)
             size = (loaded.image.height * factor, loaded.image.width * factor)

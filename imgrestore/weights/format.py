@@ -41,6 +41,9 @@ class WeightsMeta:
     # `--sigma auto`: (raw residual reading, true sigma) pairs measured for these weights
     # (`benchmarks/noise_estimate.py --write-reads`); empty: the raw reading is used as it is
     residual_reads: tuple[tuple[float, float], ...] = ()
+    # PSNR lost on val against fp32, in dB, per reduced precision (benchmarks/precision_loss.py --write):
+    # what `--precision auto` may run these weights in (devices.inference_precision)
+    precision_loss: dict[str, float] = field(default_factory=dict)
     schema_version: int = SCHEMA_VERSION
 
     def to_json(self) -> str:
