@@ -10,9 +10,10 @@ marked ``interrupted`` and the run returns what it has, so the caller can still 
 
 from __future__ import annotations
 
+import queue
 import time
 from collections import deque
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Executor, Future, ThreadPoolExecutor
 from concurrent.futures import wait as wait_for
 from dataclasses import dataclass, field, replace
@@ -125,6 +126,25 @@ def _load(item: InputItem, result: FileResult, plan: BatchPlan) -> PendingImage 
     return PendingImage(item, result, image, started, image.megapixels)
 
 
+def _process_and_write(group: list[PendingImage], job: Job, plan: BatchPlan) -> list[tuple[FileResult, float]]:
+    """Process a group and write its outputs in turn (a replica's thread): (result, megapixels) per file. A
+    group that fails is retried file by file, so only the file at fault fails."""
+    try:
+        outputs = job.process(group)
+    except Exception as exc:
+        if len(group) == 1:
+            return [(_fail(group[0].result, exc, group[0].started), group[0].megapixels)]
+        return [done for loaded in group for done in _process_and_write([loaded], job, plan)]
+    for loaded in group:
+        loaded.image = None
+    done = []
+    for loaded, image in zip(group, outputs):
+        if plan.record_outputs:
+            append_ledger(plan.out_dir, [Path(loaded.result.output)])
+        done.append((_write(loaded, image, plan), loaded.megapixels))
+    return done
+
+
 class _Inline(Executor):
     """An executor without threads: each call runs when submitted (``--io-workers 0``, the sequential engine)."""
 
@@ -149,25 +169,37 @@ class _Outbox:
     flight; the head is passed on (``finish``) as soon as it is done, so progress stays in order."""
 
     finish: Callable[[FileResult, float], None]
-    entries: deque = field(default_factory=deque)  # (FileResult | Future, megapixels)
+    # (FileResult, megapixels), or a Future of one file's FileResult (a write) or of a replica's group
+    # [(FileResult, megapixels), ...]
+    entries: deque = field(default_factory=deque)
 
     def put(self, entry: FileResult | Future, megapixels: float = 0.0) -> None:
         self.entries.append((entry, megapixels))
         self.drain(wait=False)
 
-    def writes_in_flight(self) -> int:
-        return sum(isinstance(entry, Future) and not entry.done() for entry, _ in self.entries)
-
     def drain(self, wait: bool, keep: int = 0) -> None:
         """Pass on every done head entry; with ``wait``, wait until at most ``keep`` entries remain."""
         while self.entries:
             entry, megapixels = self.entries[0]
-            if isinstance(entry, Future):
-                if not entry.done() and not (wait and len(self.entries) > keep):
-                    return
-                entry = entry.result()
+            if isinstance(entry, Future) and not entry.done() and not (wait and len(self.entries) > keep):
+                return
             self.entries.popleft()
-            self.finish(entry, megapixels)
+            for result, pixels in _settled(entry, megapixels):
+                self.finish(result, pixels)
+
+    def settled(self) -> list[FileResult]:
+        """After an interrupt: the results of every entry that completed (cancelled groups have none)."""
+        wait_for([entry for entry, _ in self.entries if isinstance(entry, Future) and not entry.cancelled()])
+        return [result for entry, megapixels in self.entries if not (isinstance(entry, Future) and entry.cancelled())
+                for result, _ in _settled(entry, megapixels)]
+
+
+def _settled(entry: FileResult | Future, megapixels: float) -> list[tuple[FileResult, float]]:
+    """An outbox entry as (result, megapixels) pairs, waiting for it if it is still running."""
+    if not isinstance(entry, Future):
+        return [(entry, megapixels)]
+    value = entry.result()
+    return value if isinstance(value, list) else [(value, megapixels)]
 
 
 def run(
@@ -176,6 +208,7 @@ def run(
     job: Job,
     on_result: Callable[[FileResult, float], None] = lambda result, megapixels: None,
     io_workers: int | None = None,
+    replicas: Sequence[Job] = (),
 ) -> BatchRun:
     """Process every item per ``plan``; ``on_result`` is called once per file as it finishes, in order.
 
@@ -183,7 +216,11 @@ def run(
     and as many writer threads encode and write its outputs behind it (None: :func:`default_io_workers`;
     0: no threads, everything in turn). Memory stays bounded: at most ``io_workers`` decoded files wait
     ahead, one group is processed, and at most ``io_workers`` outputs wait to be written. Outputs are the
-    same bytes and the report the same records, in the same order, whatever ``io_workers`` is."""
+    same bytes and the report the same records, in the same order, whatever ``io_workers`` is.
+
+    ``replicas``: more than one job (the same job with its model on several devices, ``--device
+    cuda:0,cuda:1``): each group goes to the next free replica on a thread of its own and is written there,
+    so the devices work side by side from one queue of groups; results keep their order."""
     run_started = time.monotonic()
     workers = default_io_workers() if io_workers is None else io_workers
     results: list[FileResult] = []
@@ -196,6 +233,10 @@ def run(
         on_result(result, megapixels)
 
     outbox = _Outbox(finish)
+    free: queue.SimpleQueue[Job] = queue.SimpleQueue()
+    for replica in replicas:
+        free.put(replica)
+    devices = ThreadPoolExecutor(len(replicas), thread_name_prefix="imgrestore-model") if len(replicas) > 1 else None
     readers: Executor = ThreadPoolExecutor(workers, thread_name_prefix="imgrestore-read") if workers else _Inline()
     writers: Executor = ThreadPoolExecutor(workers, thread_name_prefix="imgrestore-write") if workers else _Inline()
 
@@ -221,9 +262,22 @@ def run(
             return
         submit_writes(group, outputs)
 
+    def on_replica(group: list[PendingImage]) -> list[FileResult]:
+        """A group on the next free replica, then written, on a replica's thread."""
+        replica = free.get()
+        try:
+            return _process_and_write(group, replica, plan)
+        finally:
+            free.put(replica)
+
     def flush() -> None:
         for index in group_by(pending, lambda waiting: waiting.image.channels).values():
-            process([pending[i] for i in index])
+            group = [pending[i] for i in index]
+            if devices is None:
+                process(group)
+            else:
+                outbox.drain(wait=True, keep=2 * len(replicas))  # a group queued behind each one in flight
+                outbox.put(devices.submit(on_replica, group), sum(loaded.megapixels for loaded in group))
         pending.clear()
 
     def decide(item: InputItem) -> FileResult | Future:
@@ -283,8 +337,9 @@ def run(
         outbox.drain(wait=True)
     except KeyboardInterrupt as signal:
         readers.shutdown(wait=False, cancel_futures=True)  # reads not started are dropped; none has side effects
-        wait_for([entry for entry, _ in outbox.entries if isinstance(entry, Future)])  # each write is atomic
-        results += [entry if isinstance(entry, FileResult) else entry.result() for entry, _ in outbox.entries]
+        if devices is not None:  # groups not started are dropped; those on a device finish
+            devices.shutdown(wait=False, cancel_futures=True)
+        results += outbox.settled()  # a write handed over completes: each is atomic
         done = {r.source for r in results}
         for loaded in pending:  # a group in flight: some of its files may be written or failed already
             settled = loaded.result.status == FAILED or loaded.result.output_bytes is not None
@@ -296,4 +351,6 @@ def run(
     finally:
         readers.shutdown(wait=True, cancel_futures=True)
         writers.shutdown(wait=True)
+        if devices is not None:
+            devices.shutdown(wait=True, cancel_futures=True)
     return BatchRun(results, round(time.monotonic() - run_started, 3))

@@ -41,6 +41,19 @@ def resolve_device(name: str = "auto") -> torch.device:
     raise UsageError(f"--device {name}: expected auto, cpu, cuda, cuda:N or mps")
 
 
+def replica_devices(text: str) -> list[str]:
+    """The devices a folder job runs model replicas on: ``cuda:0,cuda:1`` (or ``cpu,cpu``) as listed, ``cuda``
+    every GPU of the machine; each is checked as :func:`resolve_device` checks it. One name, one replica."""
+    names = [name.strip().lower() for name in text.split(",")]
+    if any(not name for name in names):
+        raise UsageError(f"--device {text}: an empty name in the list")
+    if names == ["cuda"] and torch.cuda.is_available() and torch.cuda.device_count() > 1:
+        names = [f"cuda:{index}" for index in range(torch.cuda.device_count())]
+    for name in names:
+        resolve_device(name)
+    return names
+
+
 def native_bf16(device: torch.device) -> bool:
     """Whether ``device`` computes in bf16 at full speed: a GPU with bf16, or a CPU whose oneDNN has bf16
     kernels (AVX-512 BF16 / AMX). Elsewhere bf16 convolutions take a slow path: measured 10x slower than

@@ -269,11 +269,43 @@ def model_sigma(image: np.ndarray, restorer: Restorer, options: RestoreOptions, 
     return checked_sigma(prior, residual_sigma(windows, restored, prior, restorer.meta.residual_reads))
 
 
+SMALLEST_RETRY_TILE = 64  # out of memory with one tile of this size a pass: the file fails
+
+
+def restore_tiles(images: list[torch.Tensor], restorer: Restorer, options: RestoreOptions,
+                  levels: list[float] | None, notes: list[str] | None = None) -> list[torch.Tensor]:
+    """One pass of the tiling engine over [C, H, W] images. When the device runs out of memory, the batch
+    is halved, then the tile, and the pass tried again (each retry noted in ``notes``); below a
+    :data:`SMALLEST_RETRY_TILE` tile, one at a time, the error stands and the file fails."""
+    batch = options.batch_size or default_batch_size(restorer.device)
+    tile, overlap = options.tile, options.overlap
+    while True:
+        try:
+            return restore_images(images, restorer, tile=tile, overlap=overlap, batch_size=batch,
+                                  req=restorer.size_req, tiling=restorer.tiling, levels=levels,
+                                  scale=restorer.scale, align=restorer.tile_alignment)
+        except torch.cuda.OutOfMemoryError:
+            if restorer.device.type == "cuda":
+                torch.cuda.empty_cache()
+            if batch > 1:
+                batch //= 2
+            else:
+                largest = max(max(image.shape[-2:]) for image in images)
+                smaller = (min(tile, largest) if tile > 0 else largest) // 2
+                if smaller < SMALLEST_RETRY_TILE:
+                    raise
+                tile, overlap = smaller, min(overlap, smaller // 4)
+            if notes is not None:
+                notes.append(f"out of {restorer.device.type} memory: retried with {batch} tile(s) of {tile} px a pass")
+
+
 def restore_pixels(images: list[np.ndarray], restorer: Restorer, options: RestoreOptions = RestoreOptions(),
-                   levels: list[float] | None = None, masks: list[np.ndarray] | None = None) -> list[np.ndarray]:
+                   levels: list[float] | None = None, masks: list[np.ndarray] | None = None,
+                   notes: list[str] | None = None) -> list[np.ndarray]:
     """Restore float32 [H, W, C] 0..1 images with one restorer; tiles of all images share batches.
     ``levels``: per-image noise sigma for noise-level models (default: :func:`noise_levels`);
-    ``masks``: per-image [H, W] missing-pixel masks (1 = missing) for mask-aware models, which need them."""
+    ``masks``: per-image [H, W] missing-pixel masks (1 = missing) for mask-aware models, which need them;
+    ``notes`` collects what had to change on the way (an out-of-memory retry, :func:`restore_tiles`)."""
     if restorer.uses_mask and (masks is None or len(masks) != len(images)):
         raise ValueError(f"{restorer.name} fills masked pixels: pass one mask per image")
     if levels is None:
@@ -282,7 +314,7 @@ def restore_pixels(images: list[np.ndarray], restorer: Restorer, options: Restor
         single = replace(options, tta=False, sharpen=False)
         runs = [[undo_dihedral(out, k) for out in restore_pixels(
                     [dihedral(img, k) for img in images], restorer, single, levels,
-                    None if masks is None else [dihedral(m[..., None], k)[..., 0] for m in masks])]
+                    None if masks is None else [dihedral(m[..., None], k)[..., 0] for m in masks], notes)]
                 for k in range(8)]
         averaged = [np.mean(outs, axis=0).astype(np.float32) for outs in zip(*runs)]
         return [sharpen(out, options.sharpen_amount) if options.sharpen else out for out in averaged]
@@ -293,10 +325,7 @@ def restore_pixels(images: list[np.ndarray], restorer: Restorer, options: Restor
     restored = [t for parts in pieces for t in parts]
     flat_levels = None if levels is None else [lvl for lvl, parts in zip(levels, pieces) for _ in parts]
     for _ in range(upscale_plan(restorer, options.scale)[1]):
-        restored = restore_images(restored, restorer, tile=options.tile, overlap=options.overlap,
-                                  batch_size=options.batch_size or default_batch_size(restorer.device),
-                                  req=restorer.size_req, tiling=restorer.tiling, levels=flat_levels,
-                                  scale=restorer.scale, align=restorer.tile_alignment)
+        restored = restore_tiles(restored, restorer, options, flat_levels, notes)
     outputs, start = [], 0
     for img, parts in zip(images, pieces):
         out = _from_model_channels(restored[start:start + len(parts)], img.shape[2])

@@ -163,6 +163,8 @@ class Restorer:
         if x.ndim != 4 or x.shape[1] != self.input_channels:
             raise ValueError(f"expected [B, {self.input_channels}, H, W], got {tuple(x.shape)}")
         height, width = x.shape[-2:]
+        if self.device.type == "cuda" and x.device.type == "cpu":  # page-locked: the copy overlaps the GPU's work
+            x = x.to(torch.float32).pin_memory().to(self.device, non_blocking=True)
         x = x.to(self.device, torch.float32)
         req = self.size_req
         if req.fixed is not None:

@@ -127,3 +127,32 @@ def test_tiled_upscaling_equals_whole_image_upscaling(scale):
 def test_a_tile_of_the_wrong_output_size_is_an_error():
     with pytest.raises(ValueError, match="not 2 times larger"):
         restore_images([torch.rand(1, 40, 40)], lambda b: b, tile=0, scale=2)
+
+
+def test_out_of_memory_halves_the_batch_then_the_tile_and_retries(tiny_model):
+    """A device out of memory (injected: this restorer refuses more than one 64 px tile at a time) makes the
+    pass retry with half the batch, then half the tile, noting each retry; below 64 px the error stands."""
+    import numpy as np
+
+    from imgrestore.pipeline import RestoreOptions, restore_pixels
+
+    class OutOfMemoryAbove64(Restorer):
+        def __call__(self, x, noise_level=None):
+            if x.shape[0] > 1 or max(x.shape[-2:]) > self.limit:
+                raise torch.cuda.OutOfMemoryError("injected: CUDA out of memory")
+            return super().__call__(x, noise_level)
+
+    base = Restorer.from_file(tiny_model)
+    small = OutOfMemoryAbove64(base.spec, base.config, base.module, base.meta, "cpu", "fp32", "tiny")
+    small.limit = 64
+    image = np.random.default_rng(1).random((150, 230, 3), dtype=np.float32)
+    notes: list[str] = []
+    out = restore_pixels([image], small, RestoreOptions(tile=128, overlap=16, batch_size=4), notes=notes)[0]
+    whole = restore_pixels([image], base, RestoreOptions(tile=0))[0]
+    assert np.abs(out - whole).max() <= 1 / 255
+    assert notes == ["out of cpu memory: retried with 2 tile(s) of 128 px a pass",
+                     "out of cpu memory: retried with 1 tile(s) of 128 px a pass",
+                     "out of cpu memory: retried with 1 tile(s) of 64 px a pass"]
+    small.limit = 16
+    with pytest.raises(torch.cuda.OutOfMemoryError):
+        restore_pixels([image], small, RestoreOptions(tile=128, overlap=16, batch_size=4))

@@ -63,6 +63,7 @@ def deblur(
     """
     from imgrestore.degradations.kernels import parse_kernel
     from imgrestore.degradations.linear import KnownBlur
+    from imgrestore.devices import replica_devices
     from imgrestore.jobs.known import KnownDegradationJob, check_prior, deblur_settings
     from imgrestore.pipeline import ModelSelector, RestoreOptions
     from imgrestore.weights import catalog
@@ -73,15 +74,17 @@ def deblur(
     items, plan = plan_batch(inputs, output, recursive=recursive, suffix=suffix, fmt=fmt,
                              skip_existing=skip_existing, dry_run=dry_run, report=report,
                              max_megapixels=max_megapixels)
-    models = ModelSelector(model, device, precision)
+    selectors = [ModelSelector(model, name, precision) for name in replica_devices(device)]
     if not dry_run and model != catalog.AUTO:
-        check_prior(models.load(model))
+        check_prior(selectors[0].load(model))
     options = RestoreOptions(tile=tile, overlap=overlap, batch_size=batch_size)
-    job = KnownDegradationJob(models, KnownBlur(blur), options, deblur_settings(kernel, iterations), parse_sigma(sigma))
+    replicas = [KnownDegradationJob(models, KnownBlur(blur), options, deblur_settings(kernel, iterations),
+                                    parse_sigma(sigma)) for models in selectors]
+    job = replicas[0]
     results = run_with_progress("deblur", items, plan, job, quiet=quiet, report=report,
                                 command={"command": "deblur", "inputs": inputs, "output": str(output),
                                          "kernel": kernel, "model": model, "sigma": sigma, "iterations": iterations,
                                          "tile": tile, "overlap": overlap, "batch_size": batch_size,
                                          "device": device, "precision": precision, "max_megapixels": max_megapixels},
-                                io_workers=io_workers)
+                                io_workers=io_workers, replicas=replicas)
     exit_for(results)

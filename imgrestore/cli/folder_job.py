@@ -4,7 +4,7 @@ progress, the report, the summary line and the exit code."""
 from __future__ import annotations
 
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -73,7 +73,7 @@ def plan_batch(inputs: list[str], output: Path, *, recursive: bool, suffix: str,
 
 def run_with_progress(title: str, items, plan, job, *, quiet: bool, report: Path | None,
                       command: dict[str, Any], after: Callable[[list], None] | None = None,
-                      io_workers: int | None = None) -> list:
+                      io_workers: int | None = None, replicas: Sequence = ()) -> list:
     """Run the folder engine with a progress display, write the report and print the summary line.
 
     ``after(results)`` runs before the report. After SIGINT/SIGTERM, ``after``, the report (unfinished
@@ -97,7 +97,7 @@ def run_with_progress(title: str, items, plan, job, *, quiet: bool, report: Path
                     FAILED: f"failed: {result.source}"}[result.status]
             bar.advance(1, f"{megapixels:.1f} MP  {text}")
 
-        outcome = run(items, plan, job, on_result, io_workers)
+        outcome = run(items, plan, job, on_result, io_workers, replicas)
     results = outcome.results
     if after is not None:  # e.g. corrupt's manifest: written for the files done, interrupted or not
         after(results)

@@ -12,7 +12,7 @@ ModelOpt = Annotated[
     typer.Option("--model", "-m", help="Bundled model name (see `imgrestore models`), 'auto' for the default "
                  "gray or colour denoiser by image, or a path to a .safetensors file."),
 ]
-DeviceOpt = Annotated[str, typer.Option("--device", help="auto | cpu | cuda | cuda:N | mps. auto picks a GPU when there is one.")]
+DeviceOpt = Annotated[str, typer.Option("--device", help="auto | cpu | cuda | cuda:N | mps. auto picks a GPU when there is one. Folder commands also take a list, cuda:0,cuda:1, and cuda means every GPU: one model replica per device, fed from one queue.")]
 PrecisionOpt = Annotated[
     str, typer.Option("--precision", help="auto | fp32 | fp16 | bf16. auto: for a model, the fastest precision the device computes natively (fp16 or bf16 on a GPU, bf16 on a CPU with AVX-512 BF16 or AMX) among those its weights declare safe (at most 0.02 dB lost on val, measured), else fp32; the report records it per file. For training: bf16 where native, else fp32. A precision the device or model cannot run falls back to fp32 with a warning.")
 ]

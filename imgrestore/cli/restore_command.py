@@ -100,6 +100,7 @@ def make_restore_command(name: str, default_model: str, doc: str, default_scale:
     ) -> None:
         from imgrestore.degradations.kernels import parse_kernel
         from imgrestore.degradations.linear import KnownBlur, KnownDownsample
+        from imgrestore.devices import replica_devices
         from imgrestore.io.masks import MaskSource
         from imgrestore.jobs.inpaint import InpaintJob, check_inpainter
         from imgrestore.jobs.known import SUPER_RESOLUTION, KnownDegradationJob, check_prior, deblur_settings
@@ -147,8 +148,9 @@ def make_restore_command(name: str, default_model: str, doc: str, default_scale:
             raise UsageError(f"--task {job_task.value} has no automatic model: name one with -m, e.g. -m ge-mnist "
                              "for digits")
         # with a known degradation 'auto' is the denoiser the solver uses as the prior
-        models = ModelSelector(model, device, precision, task=Task.DENOISE if known is not None else job_task,
-                               scale=scale)
+        selectors = [ModelSelector(model, name, precision, task=Task.DENOISE if known is not None else job_task,
+                                   scale=scale) for name in replica_devices(device)]
+        models = selectors[0]
         if model == catalog.AUTO and job_task is Task.UPSCALE and known is None:
             catalog.check_upscalers(scale)  # a scale no bundled upscaler reaches fails before any file
         if not dry_run and model != catalog.AUTO:
@@ -168,11 +170,14 @@ def make_restore_command(name: str, default_model: str, doc: str, default_scale:
                                  sharpen_amount=sharpen_amount, sigma=parse_sigma(sigma), scale=scale, tta=tta,
                                  allow_domain_mismatch=allow_domain_mismatch,
                                  restore_first=REAL_NOISE_MODEL if restore_first else None, quality=quality)
-        job = (InpaintJob(models, masks, options) if masks is not None else
-               KnownDegradationJob(models, known, replace(options, scale=1),
-                                   SUPER_RESOLUTION if known.scale > 1 else deblur_settings(kernel), options.sigma)
-               if known is not None else
-               RestoreJob(models, options))
+        def make_job(models: ModelSelector):
+            return (InpaintJob(models, masks, options) if masks is not None else
+                    KnownDegradationJob(models, known, replace(options, scale=1),
+                                        SUPER_RESOLUTION if known.scale > 1 else deblur_settings(kernel), options.sigma)
+                    if known is not None else
+                    RestoreJob(models, options))
+        replicas = [make_job(selector) for selector in selectors]
+        job = replicas[0]
         results = run_with_progress(name, items, plan, job, quiet=quiet, report=report,
                                     command={"command": name, "inputs": inputs, "output": str(output), "model": model,
                                              "task": task or name, "scale": scale,
@@ -183,7 +188,7 @@ def make_restore_command(name: str, default_model: str, doc: str, default_scale:
                                              "restore_first": REAL_NOISE_MODEL if restore_first else None,
                                              "mask": mask or None, "kernel": kernel or None, "quality": quality,
                                              "format": fmt, "jpeg_quality": jpeg_quality, "bit_depth": bit_depth},
-                                    io_workers=io_workers)
+                                    io_workers=io_workers, replicas=replicas)
         exit_for(results)
 
     command.__name__ = name

@@ -74,10 +74,12 @@ class RestoreJob:
                 loaded.result.notes.append(note)
         else:
             levels = noise_levels(pixels, restorer, self.options, estimates)
-        outputs = restore_pixels(pixels, restorer, self.options, levels)
+        notes: list[str] = []
+        outputs = restore_pixels(pixels, restorer, self.options, levels, notes=notes)
         fixed = restorer.size_req.fixed
         for index, loaded in enumerate(group):
             loaded.result.model = restorer.name
+            loaded.result.notes += notes
             loaded.result.precision = restorer.precision
             if levels is not None and restorer.task is not Task.DEJPEG:
                 loaded.result.noise_level = round(levels[index], 2)

@@ -38,3 +38,41 @@ def test_threads_change_nothing_but_the_time(tmp_path, tiny_model, capsys):
     records = _records(tmp_path / "par.json")
     assert [f["status"] for f in records].count("failed") == 1
     assert {f["precision"] for f in records if f["status"] == "ok"} == {"fp32"}  # auto, nothing declared
+
+
+def test_two_replicas_share_one_queue_with_the_bytes_of_one(tmp_path, tiny_model, capsys, monkeypatch):
+    """`--device cpu,cpu` (two CPU replicas stand in for two GPUs): each replica loads the model once and
+    takes groups from one queue on a thread of its own; the outputs and report are those of one device."""
+    import threading
+
+    from imgrestore import pipeline
+
+    loads, threads = [], set()
+    real_load, real_restore = pipeline.load_restorer, pipeline.restore_pixels
+
+    def counting_load(*args, **kwargs):
+        loads.append(args)
+        return real_load(*args, **kwargs)
+
+    def noting_thread(*args, **kwargs):
+        threads.add(threading.current_thread().name)
+        return real_restore(*args, **kwargs)
+
+    monkeypatch.setattr(pipeline, "load_restorer", counting_load)
+    monkeypatch.setattr("imgrestore.jobs.restore.restore_pixels", noting_thread)
+    src = tmp_path / "in"
+    for i in range(8):
+        write_png(src / f"{i}.png", smooth_image(40 + i, 48, 3, seed=i))
+    for name, device in (("one", "cpu"), ("two", "cpu,cpu")):
+        report = tmp_path / f"{name}.json"
+        code, _, err = run(main, capsys, "denoise", str(src), "-o", str(tmp_path / name), "-m", str(tiny_model),
+                           "--device", device, "--report", str(report), "-q")
+        assert code == 0, err
+    assert len(loads) == 3  # one for `cpu`, one per replica for `cpu,cpu`
+    assert len({name for name in threads if name.startswith("imgrestore-model")}) == 2  # both replicas worked
+    one = {p.name: p.read_bytes() for p in (tmp_path / "one").glob("*.png")}
+    assert len(one) == 8 and one == {p.name: p.read_bytes() for p in (tmp_path / "two").glob("*.png")}
+    strip = [{k: v for k, v in f.items() if k not in ("seconds", "output")}
+             for f in json.loads((tmp_path / "one.json").read_text())["files"]]
+    assert strip == [{k: v for k, v in f.items() if k not in ("seconds", "output")}
+                     for f in json.loads((tmp_path / "two.json").read_text())["files"]]
