@@ -95,10 +95,20 @@ def tiles_per_pass(options: RestoreOptions, device: str) -> int:
     return options.batch_size or default_batch_size(resolve_device(device))
 
 
-def tile_count(restorer: Restorer, height: int, width: int, options: RestoreOptions) -> int:
-    """Tiles one pass of ``restorer`` cuts from a ``height`` x ``width`` image: what a folder job's group costs."""
+PASS_PIXELS = 512 * 512  # what one tile of the default batch holds: smaller tiles share it by area
+
+
+def tile_count(restorer: Restorer, height: int, width: int, options: RestoreOptions) -> float:
+    """What one pass of ``restorer`` over a ``height`` x ``width`` image costs a folder job's group, in
+    tiles. With ``--batch-size`` a tile is a tile; by default tiles count by their area in 512 px tiles, so
+    small images share a forward pass (a 28x28 digit is 1/334 of one): the folder engine hands an iterative
+    solver its digits in large batches, as a benchmark would."""
     tile = effective_tile(options.tile, restorer.size_req, restorer.tiling)
-    return len(tile_grid(height, width, tile, options.overlap, align=restorer.tile_alignment))
+    boxes = tile_grid(height, width, tile, options.overlap, align=restorer.tile_alignment)
+    if options.batch_size is not None:
+        return len(boxes)
+    fixed = restorer.size_req.fixed  # a fixed-size model sees its own size, whatever the file's
+    return sum((fixed[0] * fixed[1]) if fixed else box.shape[0] * box.shape[1] for box in boxes) / PASS_PIXELS
 
 
 def default_batch_size(device: torch.device) -> int:
@@ -278,12 +288,14 @@ def restore_tiles(images: list[torch.Tensor], restorer: Restorer, options: Resto
     is halved, then the tile, and the pass tried again (each retry noted in ``notes``); below a
     :data:`SMALLEST_RETRY_TILE` tile, one at a time, the error stands and the file fails."""
     batch = options.batch_size or default_batch_size(restorer.device)
+    by_area = options.batch_size is None  # the default batch holds small tiles by area (tile_count)
     tile, overlap = options.tile, options.overlap
     while True:
         try:
             return restore_images(images, restorer, tile=tile, overlap=overlap, batch_size=batch,
                                   req=restorer.size_req, tiling=restorer.tiling, levels=levels,
-                                  scale=restorer.scale, align=restorer.tile_alignment)
+                                  scale=restorer.scale, align=restorer.tile_alignment,
+                                  batch_pixels=batch * PASS_PIXELS if by_area else 0)
         except torch.cuda.OutOfMemoryError:
             if restorer.device.type == "cuda":
                 torch.cuda.empty_cache()

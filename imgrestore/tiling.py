@@ -117,6 +117,7 @@ def restore_images(
     levels: list[float] | None = None,
     scale: int = 1,
     align: int = 1,
+    batch_pixels: int = 0,
 ) -> list[torch.Tensor]:
     """Restore several [C, H, W] images with ``fn`` on batches of same-shape tiles.
 
@@ -125,7 +126,8 @@ def restore_images(
     super-resolution model's ``scale``; C' may differ from C); tiles are cut with ``overlap`` in input
     pixels and blended in output space, where every box, ramp and overlap is ``scale`` times larger. With ``levels``
     (one noise level per image) it is called ``fn(tiles, tile_levels)`` with a [B] tensor. Tiles start at
-    multiples of ``align`` input pixels (:func:`_spans`).
+    multiples of ``align`` input pixels (:func:`_spans`). With ``batch_pixels``, a batch of small tiles may
+    hold more than ``batch_size`` of them, up to that many pixels.
     Inputs may be strided views (e.g. a permuted [H, W, C] array): only one batch of tiles is
     copied at a time. Outputs are [C, H, W] views of [H, W, C] float32 storage, so turning them
     back into an image array costs no copy.
@@ -136,7 +138,7 @@ def restore_images(
     boxes = [box for i, img in enumerate(images) for box in tile_grid(img.shape[-2], img.shape[-1], tile, overlap, i, align)]
     outputs: list[torch.Tensor | None] = [None] * len(images)
     out_overlap = overlap * scale if tile else 0
-    for batch in _same_shape_batches(boxes, batch_size):
+    for batch in _same_shape_batches(boxes, batch_size, batch_pixels):
         crops = torch.stack([images[b.image][:, b.y0:b.y1, b.x0:b.x1] for b in batch])
         if levels is None:
             restored = fn(crops)
@@ -162,12 +164,13 @@ def restore_images(
     return outputs  # type: ignore[return-value]
 
 
-def _same_shape_batches(boxes: Iterable[TileBox], batch_size: int) -> Iterator[list[TileBox]]:
-    """Group tiles into batches of at most ``batch_size`` tiles of one shape, in order."""
+def _same_shape_batches(boxes: Iterable[TileBox], batch_size: int, batch_pixels: int = 0) -> Iterator[list[TileBox]]:
+    """Group tiles into batches of one shape, in order: at most ``batch_size`` tiles, or as many as fit in
+    ``batch_pixels`` when that is more."""
     pending: dict[tuple[int, int], list[TileBox]] = {}
     for box in boxes:
         group = pending.setdefault(box.shape, [])
         group.append(box)
-        if len(group) == batch_size:
+        if len(group) >= max(batch_size, batch_pixels // (box.shape[0] * box.shape[1])):
             yield pending.pop(box.shape)
     yield from (group for group in pending.values() if group)

@@ -66,7 +66,7 @@ def test_two_replicas_share_one_queue_with_the_bytes_of_one(tmp_path, tiny_model
     for name, device in (("one", "cpu"), ("two", "cpu,cpu")):
         report = tmp_path / f"{name}.json"
         code, _, err = run(main, capsys, "denoise", str(src), "-o", str(tmp_path / name), "-m", str(tiny_model),
-                           "--device", device, "--report", str(report), "-q")
+                           "--device", device, "--batch-size", "1", "--report", str(report), "-q")  # a group a file
         assert code == 0, err
     assert len(loads) == 3  # one for `cpu`, one per replica for `cpu,cpu`
     assert len({name for name in threads if name.startswith("imgrestore-model")}) == 2  # both replicas worked
@@ -76,3 +76,29 @@ def test_two_replicas_share_one_queue_with_the_bytes_of_one(tmp_path, tiny_model
              for f in json.loads((tmp_path / "one.json").read_text())["files"]]
     assert strip == [{k: v for k, v in f.items() if k not in ("seconds", "output")}
                      for f in json.loads((tmp_path / "two.json").read_text())["files"]]
+
+
+def test_small_images_share_a_forward_pass(tmp_path, tiny_gray_model, capsys, monkeypatch):
+    """By default tiles count by area (512 px tiles): 40 digit-sized files go through the model in one
+    batch, as a benchmark would batch them, instead of one forward pass (or solver run) each."""
+    from imgrestore.restorer import Restorer
+
+    batches = []
+    real_call = Restorer.__call__
+
+    def recording(self, x, noise_level=None):
+        batches.append(x.shape[0])
+        return real_call(self, x, noise_level)
+
+    monkeypatch.setattr(Restorer, "__call__", recording)
+    for i in range(40):
+        write_png(tmp_path / "in" / f"{i:02d}.png", smooth_image(28, 28, 1, seed=i))
+    code, _, err = run(main, capsys, "denoise", str(tmp_path / "in"), "-o", str(tmp_path / "out"), "-m",
+                       str(tiny_gray_model), "-q")
+    assert code == 0, err
+    assert batches == [40] and len(list((tmp_path / "out").glob("*.png"))) == 40
+    batches.clear()
+    code, _, err = run(main, capsys, "denoise", str(tmp_path / "in"), "-o", str(tmp_path / "one"), "-m",
+                       str(tiny_gray_model), "--batch-size", "4", "-q")
+    assert code == 0, err
+    assert batches == [4] * 10  # --batch-size is a number of tiles
