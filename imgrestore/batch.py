@@ -45,6 +45,7 @@ class BatchPlan:
     max_megapixels: float = DEFAULT_MAX_MEGAPIXELS  # refused from the header, before decoding; 0 = no limit
     problems: tuple[Problem, ...] = ()  # entries found while planning that cannot be read: failed results
     record_outputs: bool = False  # -o is also an input folder: note each output in its ledger
+    parts: Path | None = None  # `--engine shard`: this worker's part file of the report, a row per finished file
     jpeg_quality: int = 95  # of JPEG and lossy WebP outputs
     bit_depth: int | None = None  # 8 or 16 bits per sample for every output; None: each input's own
 

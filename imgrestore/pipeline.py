@@ -112,12 +112,38 @@ def tile_count(restorer: Restorer, height: int, width: int, options: RestoreOpti
 
 
 def default_batch_size(device: torch.device) -> int:
-    """Tiles per forward pass when the user names none: 1 on a CPU, 4 on a GPU.
+    """Tiles per forward pass when the user names none: 1 on a CPU, 4 on a GPU (before
+    :func:`batch_for_memory` sizes it from the free memory).
 
     On a CPU a bigger batch buys no throughput (one 512 px tile already fills the cores; measured
     15-40 % slower at 4) and multiplies the activation memory; a GPU needs the parallel work.
     """
     return 1 if device.type == "cpu" else 4
+
+
+GPU_MEMORY_SHARE = 0.6  # of the free device memory a batch may take: the rest for the allocator and the blend
+MAX_GPU_BATCH = 32
+
+
+def batch_for_memory(free_bytes: int, bytes_per_tile: int, ceiling: int = MAX_GPU_BATCH) -> int:
+    """Tiles a pass may hold on a device with ``free_bytes`` free, a tile taking ``bytes_per_tile`` at its peak
+    (measured by :func:`measured_batch`): at least 1, at most ``ceiling``."""
+    if bytes_per_tile <= 0:
+        return ceiling
+    return max(1, min(ceiling, int(free_bytes * GPU_MEMORY_SHARE) // bytes_per_tile))
+
+
+def measured_batch(restorer: Restorer, tile: torch.Tensor, level: float | None) -> int:
+    """On a CUDA device: one tile's peak memory, measured by restoring it, turned into a batch size for the
+    memory that is free now (:func:`batch_for_memory`)."""
+    device = restorer.device
+    torch.cuda.synchronize(device)
+    torch.cuda.reset_peak_memory_stats(device)
+    before = torch.cuda.memory_allocated(device)
+    restorer(tile[None], level)
+    per_tile = torch.cuda.max_memory_allocated(device) - before
+    free, _ = torch.cuda.mem_get_info(device)
+    return batch_for_memory(free, per_tile)
 
 
 def with_task_options(reference: str, task: str) -> str:
@@ -289,6 +315,9 @@ def restore_tiles(images: list[torch.Tensor], restorer: Restorer, options: Resto
     :data:`SMALLEST_RETRY_TILE` tile, one at a time, the error stands and the file fails."""
     batch = options.batch_size or default_batch_size(restorer.device)
     by_area = options.batch_size is None  # the default batch holds small tiles by area (tile_count)
+    if by_area and restorer.device.type == "cuda" and images:
+        first = images[0][:, :options.tile or None, :options.tile or None] if options.tile else images[0]
+        batch = measured_batch(restorer, first, levels[0] if levels else None)
     tile, overlap = options.tile, options.overlap
     while True:
         try:

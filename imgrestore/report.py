@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import os
+import socket
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -39,6 +41,42 @@ class FileResult:
     jpeg_quality: int | None = None  # dejpeg: the JPEG quality the model was told (the file's, or --quality)
     notes: list[str] = field(default_factory=list)
     details: dict[str, Any] = field(default_factory=dict)  # command-specific: seed and operators for corrupt
+
+
+PARTS_FOLDER = ".imgrestore-report"  # under the output folder: one part file of report rows per worker
+_RANK = {OK: 4, FAILED: 3, INTERRUPTED: 2, SKIPPED: 1, PLANNED: 0}  # which record of a file a merge keeps
+
+
+def part_file(out_dir: Path, label: str) -> Path:
+    """A new part file for one worker's rows (``label``: its shard), unique per host and process, so a
+    retried or duplicated worker never writes into another's."""
+    return out_dir / PARTS_FOLDER / f"{label}.{socket.gethostname()}.{os.getpid()}.jsonl"
+
+
+def append_part(path: Path, result: FileResult) -> None:
+    """Append one row (one line of JSON, flushed) to a worker's part file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("a", encoding="utf-8") as handle:
+        handle.write(json.dumps(dataclasses.asdict(result), default=str) + "\n")
+
+
+def merge_parts(out_dir: Path) -> list[FileResult]:
+    """Every file's record from the part files under ``out_dir``, one per input: the best outcome any
+    attempt had (written beats failed beats interrupted beats skipped), the latest among equals; sorted by
+    relative path. A line cut short by a killed worker is ignored."""
+    best: dict[str, tuple[tuple[int, float, int], FileResult]] = {}
+    folder = out_dir / PARTS_FOLDER
+    for path in sorted(folder.glob("*.jsonl")) if folder.is_dir() else []:
+        mtime = path.stat().st_mtime
+        for line_number, line in enumerate(path.read_text(encoding="utf-8").splitlines()):
+            try:
+                result = FileResult(**json.loads(line))
+            except (json.JSONDecodeError, TypeError):
+                continue
+            rank = (_RANK.get(result.status, 0), mtime, line_number)
+            if result.source not in best or rank > best[result.source][0]:
+                best[result.source] = (rank, result)
+    return sorted((result for _, result in best.values()), key=lambda r: (r.relative, r.source))
 
 
 def exit_code(results: list[FileResult]) -> int:

@@ -16,6 +16,7 @@ from imgrestore.noise_level import (
     residual_sigma,
 )
 from imgrestore.pipeline import RestoreOptions, load_restorer, model_sigma, noise_levels
+from imgrestore.tasks import Task
 from imgrestore.weights import catalog
 from imgrestore.weights.format import read_meta
 
@@ -112,6 +113,7 @@ def test_sigma_auto_asks_the_model_and_beats_the_wavelet_reading_on_texture():
 def test_strong_noise_keeps_the_wavelet_reading_without_a_probe():
     class NoProbe:
         uses_noise_level = True
+        task = Task.DENOISE
 
     image = noisy(striped_half(), 60, seed=2)
     assert noise_levels([image], NoProbe(), RestoreOptions()) == [blind_sigma(image)]  # NoProbe cannot restore
@@ -120,6 +122,7 @@ def test_strong_noise_keeps_the_wavelet_reading_without_a_probe():
 def test_a_model_that_keeps_noise_cannot_talk_the_estimate_down():
     class KeepsNoise:
         uses_noise_level = True
+        task = Task.DENOISE
         meta = read_meta(catalog.resolve("resunet-color"))  # the bundled denoiser's residual calibration
 
     clean = np.full((320, 320, 3), 0.5, np.float32)

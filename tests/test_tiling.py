@@ -156,3 +156,12 @@ def test_out_of_memory_halves_the_batch_then_the_tile_and_retries(tiny_model):
     small.limit = 16
     with pytest.raises(torch.cuda.OutOfMemoryError):
         restore_pixels([image], small, RestoreOptions(tile=128, overlap=16, batch_size=4))
+
+
+def test_a_gpu_batch_is_sized_from_the_free_memory():
+    from imgrestore.pipeline import MAX_GPU_BATCH, batch_for_memory
+
+    gib = 1 << 30
+    assert batch_for_memory(8 * gib, gib) == 4  # 60 % of 8 GiB at 1 GiB a tile
+    assert batch_for_memory(gib // 4, gib) == 1  # never below one tile
+    assert batch_for_memory(80 * gib, 1 << 20) == MAX_GPU_BATCH

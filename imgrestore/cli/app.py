@@ -12,7 +12,7 @@ from typing import Annotated
 
 import typer
 
-from imgrestore.cli import corrupt, deblur, dejpeg, denoise, evaluate, inpaint, models, restore, train, upscale
+from imgrestore.cli import corrupt, deblur, dejpeg, denoise, evaluate, inpaint, models, report, restore, train, upscale
 from imgrestore.errors import ImgrestoreError
 from imgrestore.signals import Interrupted, Received, exit_on_signals
 
@@ -52,6 +52,7 @@ app.command("corrupt")(corrupt.corrupt)
 app.command("train")(train.train)
 app.command("eval")(evaluate.evaluate)
 app.command("models")(models.models)
+app.command("report")(report.report)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -9,9 +9,10 @@ from typing import Annotated
 import typer
 
 from imgrestore.cli.console import Console
-from imgrestore.cli.folder_job import exit_for, plan_batch, run_with_progress
+from imgrestore.cli.folder_job import engine_shard, exit_for, plan_batch, run_with_progress
 from imgrestore.cli.options import (
     DryRunOpt,
+    EngineOpt,
     FormatOpt,
     IoWorkersOpt,
     MaxMegapixelsOpt,
@@ -20,6 +21,7 @@ from imgrestore.cli.options import (
     RecursiveOpt,
     ReportOpt,
     SeedOpt,
+    ShardOpt,
     SkipExistingOpt,
     SuffixOpt,
 )
@@ -45,6 +47,8 @@ def corrupt(
     report: ReportOpt = None,
     max_megapixels: MaxMegapixelsOpt = DEFAULT_MAX_MEGAPIXELS,
     io_workers: IoWorkersOpt = None,
+    engine: EngineOpt = "local",
+    shard: ShardOpt = None,
     quiet: QuietOpt = False,
 ) -> None:
     """Write a degraded copy of every image (noise, blur, downsampling, masks, JPEG) plus manifest.json.
@@ -72,7 +76,8 @@ def corrupt(
         lambda item: [path for _, path in mask_paths(item.relative, chain, mask_folder)])
     items, plan = plan_batch(inputs, output, recursive=recursive, suffix=suffix, fmt=fmt,
                              skip_existing=skip_existing, dry_run=dry_run, report=report,
-                             max_megapixels=max_megapixels, side_outputs=masks_of, side_folder=mask_folder)
+                             max_megapixels=max_megapixels, side_outputs=masks_of, side_folder=mask_folder,
+                             shard=engine_shard(engine, shard))
     job = CorruptJob(chain=chain, seed=seed, masks_dir=mask_folder)
     command = {"command": "corrupt", "inputs": inputs, "output": str(output), "chain": chain.spec(full=True), "seed": seed}
     manifest = None if dry_run else (lambda results: write_manifest(output / MANIFEST, chain.spec(full=True), seed, results))

@@ -6,11 +6,12 @@ from typing import Annotated
 
 import typer
 
-from imgrestore.cli.folder_job import exit_for, plan_batch, run_with_progress
+from imgrestore.cli.folder_job import engine_shard, exit_for, plan_batch, run_with_progress
 from imgrestore.cli.options import (
     BatchSizeOpt,
     DeviceOpt,
     DryRunOpt,
+    EngineOpt,
     FormatOpt,
     InputsArg,
     IoWorkersOpt,
@@ -22,6 +23,7 @@ from imgrestore.cli.options import (
     QuietOpt,
     RecursiveOpt,
     ReportOpt,
+    ShardOpt,
     SkipExistingOpt,
     SuffixOpt,
     TileOpt,
@@ -51,6 +53,8 @@ def deblur(
     report: ReportOpt = None,
     max_megapixels: MaxMegapixelsOpt = DEFAULT_MAX_MEGAPIXELS,
     io_workers: IoWorkersOpt = None,
+    engine: EngineOpt = "local",
+    shard: ShardOpt = None,
     quiet: QuietOpt = False,
 ) -> None:
     """Undo a known blur in every image and write the results under OUTPUT.
@@ -73,7 +77,7 @@ def deblur(
         raise UsageError(f"--overlap {overlap} must be at least 0 and less than half of --tile {tile}")
     items, plan = plan_batch(inputs, output, recursive=recursive, suffix=suffix, fmt=fmt,
                              skip_existing=skip_existing, dry_run=dry_run, report=report,
-                             max_megapixels=max_megapixels)
+                             max_megapixels=max_megapixels, shard=engine_shard(engine, shard))
     selectors = [ModelSelector(model, name, precision) for name in replica_devices(device)]
     if not dry_run and model != catalog.AUTO:
         check_prior(selectors[0].load(model))

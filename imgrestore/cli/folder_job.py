@@ -15,6 +15,7 @@ from imgrestore.errors import InterruptedRun, UsageError
 
 if TYPE_CHECKING:
     from imgrestore.io.discover import InputItem
+    from imgrestore.shards import Shard
 
 _FORMATS = {"png": "PNG", "jpg": "JPEG", "jpeg": "JPEG", "tif": "TIFF", "tiff": "TIFF", "bmp": "BMP", "webp": "WEBP"}
 
@@ -29,19 +30,40 @@ def normalize_format(fmt: str | None) -> str | None:
         raise UsageError(f"--format {fmt}: expected one of {', '.join(sorted(set(_FORMATS)))}") from None
 
 
+ENGINES = ("local", "shard")
+
+
+def engine_shard(engine: str, shard: str | None) -> Shard | None:
+    """--engine and --shard: the slice this process does (None: every file, here)."""
+    from imgrestore.shards import parse_shard
+
+    name = engine.strip().lower()
+    if name not in ENGINES:
+        raise UsageError(f"--engine {engine}: expected one of {', '.join(ENGINES)}")
+    if name == "local":
+        if shard:
+            raise UsageError("--shard is for --engine shard")
+        return None
+    return parse_shard(shard)
+
+
 def plan_batch(inputs: list[str], output: Path, *, recursive: bool, suffix: str, fmt: str | None,
                skip_existing: bool, dry_run: bool, report: Path | None = None, max_megapixels: float = 0,
                jpeg_quality: int = 95, bit_depth: int | None = None,
-               side_outputs: Callable[[InputItem], list[Path]] | None = None, side_folder: Path | None = None):
+               side_outputs: Callable[[InputItem], list[Path]] | None = None, side_folder: Path | None = None,
+               shard: Shard | None = None):
     """Find the inputs and build the plan. Everything that can be checked before work is checked here:
     outputs that would overwrite an input or each other, paths leaving -o, an unwritable -o or report.
 
     ``side_outputs`` names the extra files a job writes per input (corrupt's masks, in ``side_folder``):
     they get the same guards. Files in the output folder (and ``side_folder``) are never read as inputs.
+    With ``shard`` (`--engine shard`) the whole list is planned and checked, then this shard's slice kept;
+    existing outputs are skipped and the rows go to a part file of the report under -o as they finish.
     """
     from imgrestore.batch import BatchPlan
     from imgrestore.io import outputs
     from imgrestore.io.discover import discover
+    from imgrestore.report import part_file
 
     out_format = normalize_format(fmt)
     outputs.check_suffix(suffix)
@@ -65,9 +87,16 @@ def plan_batch(inputs: list[str], output: Path, *, recursive: bool, suffix: str,
     outputs.check_plan(targets, sources)
     if report is not None:
         outputs.check_report_path(report, sources, set(targets))
+    problems = tuple(found.problems)
+    parts = None
+    if shard is not None:  # every shard plans and checks all files, then keeps its own
+        items = shard.select(items, key=lambda item: (item.relative.as_posix(), str(item.source)))
+        problems = problems if shard.index == 0 else ()  # one shard reports what could not be listed
+        skip_existing = True  # a rerun of a shard (or a retried worker) completes exactly the rest
+        parts = None if dry_run else part_file(output, shard.label)
     plan = BatchPlan(out_dir=output, suffix=suffix, fmt=out_format, skip_existing=skip_existing, dry_run=dry_run,
-                     max_megapixels=max_megapixels, problems=tuple(found.problems), record_outputs=shares_input_folder,
-                     jpeg_quality=jpeg_quality, bit_depth=bit_depth)
+                     max_megapixels=max_megapixels, problems=problems, record_outputs=shares_input_folder,
+                     jpeg_quality=jpeg_quality, bit_depth=bit_depth, parts=parts)
     return items, plan
 
 
@@ -79,7 +108,7 @@ def run_with_progress(title: str, items, plan, job, *, quiet: bool, report: Path
     ``after(results)`` runs before the report. After SIGINT/SIGTERM, ``after``, the report (unfinished
     files marked) and the summary still happen, then InterruptedRun makes the CLI exit 130/143."""
     from imgrestore.batch import run
-    from imgrestore.report import FAILED, INTERRUPTED, OK, PLANNED, SKIPPED, summary, write_report
+    from imgrestore.report import FAILED, INTERRUPTED, OK, PLANNED, SKIPPED, append_part, summary, write_report
 
     console = Console(quiet=quiet)
     megapixels = 0.0
@@ -89,6 +118,9 @@ def run_with_progress(title: str, items, plan, job, *, quiet: bool, report: Path
         def on_result(result, mp: float) -> None:
             nonlocal megapixels
             megapixels += mp
+            if plan.parts is not None:
+                append_part(plan.parts, result)
+                reported.add(id(result))
             if result.status == FAILED:
                 reason = result.error if result.source in (result.error or "") else f"{result.source}: {result.error}"
                 console.error(f"failed: {reason}")
@@ -97,8 +129,13 @@ def run_with_progress(title: str, items, plan, job, *, quiet: bool, report: Path
                     FAILED: f"failed: {result.source}"}[result.status]
             bar.advance(1, f"{megapixels:.1f} MP  {text}")
 
+        reported: set[int] = set()
         outcome = run(items, plan, job, on_result, io_workers, replicas)
     results = outcome.results
+    if plan.parts is not None:  # the rows an interruption settled without reporting them one by one
+        for result in results:
+            if id(result) not in reported:
+                append_part(plan.parts, result)
     if after is not None:  # e.g. corrupt's manifest: written for the files done, interrupted or not
         after(results)
     totals = summary(results)

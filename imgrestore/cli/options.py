@@ -35,6 +35,8 @@ FormatOpt = Annotated[
 IoWorkersOpt = Annotated[
     int | None, typer.Option("--io-workers", min=0, max=64, show_default=False, help="Threads that decode the next files and, as many again, encode and write the finished ones while the model works (default 1 each; 0: one thing at a time). Outputs are the same bytes either way.")
 ]
+EngineOpt = Annotated[str, typer.Option("--engine", help="local: this process does every file. shard: this process does the I-th of N slices of the file list (--shard; from a SLURM job array or a Kubernetes Indexed Job by default), skips outputs that exist and writes its report rows to a part file under -o; `imgrestore report OUT` merges them.")]
+ShardOpt = Annotated[str | None, typer.Option("--shard", show_default=False, help="With --engine shard: I/N (0-based), or auto/N to take I from JOB_COMPLETION_INDEX or SLURM_ARRAY_TASK_ID. Default: both from the SLURM job array.")]
 JpegQualityOpt = Annotated[int, typer.Option("--jpeg-quality", min=1, max=100, help="Quality of JPEG (and lossy WebP) outputs.")]
 BitDepthOpt = Annotated[
     int | None, typer.Option("--bit-depth", min=8, max=16, show_default=False, help="Bits per sample of every output, 8 or 16 (16 needs --format png or tif; default: the input's own).")

@@ -8,12 +8,13 @@ from typing import Annotated
 
 import typer
 
-from imgrestore.cli.folder_job import exit_for, plan_batch, run_with_progress
+from imgrestore.cli.folder_job import engine_shard, exit_for, plan_batch, run_with_progress
 from imgrestore.cli.options import (
     BatchSizeOpt,
     BitDepthOpt,
     DeviceOpt,
     DryRunOpt,
+    EngineOpt,
     FormatOpt,
     InputsArg,
     IoWorkersOpt,
@@ -26,6 +27,7 @@ from imgrestore.cli.options import (
     QuietOpt,
     RecursiveOpt,
     ReportOpt,
+    ShardOpt,
     SkipExistingOpt,
     SuffixOpt,
     TileOpt,
@@ -91,6 +93,8 @@ def make_restore_command(name: str, default_model: str, doc: str, default_scale:
         report: ReportOpt = None,
         max_megapixels: MaxMegapixelsOpt = DEFAULT_MAX_MEGAPIXELS,
         io_workers: IoWorkersOpt = None,
+        engine: EngineOpt = "local",
+        shard: ShardOpt = None,
         mask: Annotated[str, typer.Option("--mask", hidden=not (name == "inpaint" or with_task), help="The missing pixels (inpainting): one mask image for every input, or a folder of masks matched by relative path (MASKS/a/b.png for photos/a/b.jpg, any image type). White = missing, as `corrupt --save-masks` writes them; a mask must have its image's size. Everything outside the mask is kept exactly.")] = "",
         kernel: Annotated[str, typer.Option("--kernel", hidden=not (with_task or default_scale > 1), help="A known degradation, undone by plug-and-play iterations with a noise-level denoiser as the prior (-m resunet-color, the default). Deblurring: the blur, as `imgrestore deblur --kernel` takes it (gaussian:sigma=1.6, motion:length=15,angle=45, box:size=5 or a kernel image). Upscaling: 'bicubic' (the images were reduced with PIL's or MATLAB's bicubic) or a blur kernel applied before keeping every --scale-th pixel.")] = "",
         quality: Annotated[int | None, typer.Option("--quality", min=1, max=100, hidden=not (name == "dejpeg" or with_task), show_default=False, help="JPEG artifacts: restore every image as if saved at this JPEG quality, instead of the quality read from each file's own quantization tables (an input that is not a JPEG needs it). The report records the quality used per file.")] = None,
@@ -125,7 +129,8 @@ def make_restore_command(name: str, default_model: str, doc: str, default_scale:
             raise UsageError("--quality is for JPEG artifacts: `imgrestore dejpeg IN -o OUT --quality N`")
         items, plan = plan_batch(inputs, output, recursive=recursive, suffix=suffix, fmt=fmt,
                                  skip_existing=skip_existing, dry_run=dry_run, report=report,
-                                 max_megapixels=max_megapixels, jpeg_quality=jpeg_quality, bit_depth=bit_depth)
+                                 max_megapixels=max_megapixels, jpeg_quality=jpeg_quality, bit_depth=bit_depth,
+                                 shard=engine_shard(engine, shard))
         masks = MaskSource.parse(mask) if mask else None
         if masks is not None and job_task is not Task.INPAINT:
             raise UsageError("--mask is for inpainting: `imgrestore inpaint IN -o OUT --mask MASKS`")

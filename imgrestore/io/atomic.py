@@ -16,7 +16,9 @@ def atomic_path(target: Path) -> Iterator[Path]:
     """Yield a temporary path beside ``target``; rename it over ``target`` only on success.
 
     The temporary file lives in the target's folder so ``os.replace`` stays on one file system
-    and is atomic. It keeps the target's suffix because some writers pick the format from it.
+    and is atomic. It keeps the target's suffix because some writers pick the format from it. Its bytes
+    are flushed to the disk (fsync) before the rename, so after a power loss or a killed node a final
+    name holds a whole file, never a renamed empty one.
     """
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, name = tempfile.mkstemp(prefix=f".{target.stem}.", suffix=f".part{target.suffix}", dir=target.parent)
@@ -24,6 +26,8 @@ def atomic_path(target: Path) -> Iterator[Path]:
     tmp = Path(name)
     try:
         yield tmp
+        with tmp.open("rb") as written:
+            os.fsync(written.fileno())
         os.chmod(tmp, _default_mode())  # mkstemp creates 0600; outputs get the usual umask-based mode
         os.replace(tmp, target)
     finally:

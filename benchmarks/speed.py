@@ -1,0 +1,144 @@
+"""Speed of the photo restorers, model-only and through the folder engine, in one run on the same images.
+
+Model-only: one synthetic noisy 1024x1024 photo (smooth content + sigma 25 noise) restored by
+`imgrestore.pipeline.restore_pixels` with the default tiling, timed after one warm-up call, megapixels of
+output per second, at fp32 and at `--precision auto` (the precision auto picks is shown), for every bundled
+photo restorer, FFDNet's official weights when installed (`weights-tools import-ffdnet`, as `ffdnet-color`),
+OpenCV's non-local means and BM3D. Folder: `imgrestore denoise` on a folder of `--photos` synthetic 12 MP
+photos (`benchmarks/memory.py`'s, PNG) in a child process, end to end (decode, restore, encode, write) with
+the default engine and with `--io-workers 0`, as a share of the model-only rate on the same photos; and
+peak RSS at 12 and 48 MP. On a machine with a GPU the model-only rows are repeated on it (fp32, fp16, bf16).
+
+    python benchmarks/speed.py                     # the whole table (about 15 minutes on 2 cores)
+    python benchmarks/speed.py --models resunet-color --photos 2
+"""
+
+from __future__ import annotations
+
+import argparse
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import cv2
+import numpy as np
+import torch
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from memory import synthetic_photo
+
+from imgrestore.evaluation.baselines import make_baseline
+from imgrestore.pipeline import RestoreOptions, load_restorer, restore_pixels
+from imgrestore.weights import catalog
+
+PHOTO_MODELS = ("resunet-color", "resunet-gray", "resunet-real", "dae-photo-color", "dae-photo-gray", "sr-photo-x2")
+
+
+def model_rate(name: str, image: np.ndarray, device: str, precision: str) -> tuple[float, str]:
+    """(output MP/s, the precision that ran) of ``name`` on ``image``, after a warm-up on a crop."""
+    restorer = load_restorer(name, device=device, precision=precision)
+    pixels = image if restorer.channels == 3 else image.mean(axis=2, keepdims=True).astype(np.float32)
+    options = RestoreOptions(scale=restorer.scale, sigma=25.0)
+    restore_pixels([pixels[:128, :128]], restorer, options)
+    if device.startswith("cuda"):
+        torch.cuda.synchronize()
+    started = time.perf_counter()
+    out = restore_pixels([pixels], restorer, options)[0]
+    if device.startswith("cuda"):
+        torch.cuda.synchronize()
+    return out.shape[0] * out.shape[1] / 1e6 / (time.perf_counter() - started), restorer.precision
+
+
+def baseline_rate(name: str, image: np.ndarray) -> float:
+    method = make_baseline(name)
+    started = time.perf_counter()
+    method.restore([image], [25.0])
+    return image.shape[0] * image.shape[1] / 1e6 / (time.perf_counter() - started)
+
+
+def folder_run(folder: Path, out: Path, flags: list[str]) -> float:
+    """Seconds of `imgrestore denoise FOLDER` in a child process, start to exit."""
+    started = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "imgrestore", "denoise", str(folder), "-o", str(out), "-q", *flags],
+                   check=True)
+    return time.perf_counter() - started
+
+
+def peak_rss(path: Path, out: Path) -> float:
+    probe = ("import resource, subprocess, sys; subprocess.run(sys.argv[1:], check=True); "
+             "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)")
+    done = subprocess.run([sys.executable, "-c", probe, sys.executable, "-m", "imgrestore", "denoise", str(path.parent),
+                           "-o", str(out), "-q"], check=True, capture_output=True, text=True)
+    return int(done.stdout.strip().splitlines()[-1]) / 1024 ** 2
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--models", nargs="*", help="restorers to time (default: the bundled photo restorers)")
+    parser.add_argument("--photos", type=int, default=3, help="12 MP photos in the folder run (0: no folder run)")
+    parser.add_argument("--no-rss", action="store_true", help="leave out the 12 / 48 MP peak-RSS runs")
+    args = parser.parse_args()
+    image = synthetic_photo(1024, 1024).astype(np.float32)[:, :, ::-1] / 255
+    image = np.ascontiguousarray(image)
+    names = args.models or [n for n in PHOTO_MODELS if n in catalog.bundled_names()]
+    if "ffdnet-color" in catalog.installed_names() and "ffdnet-color" not in names:
+        names.append("ffdnet-color")
+    devices = ["cpu"] + ([f"cuda:{i}" for i in range(torch.cuda.device_count())][:1] if torch.cuda.is_available() else [])
+    print(f"model-only, 1024x1024 RGB, sigma 25, default tiling; torch {torch.__version__}, "
+          f"{torch.get_num_threads()} threads\n")
+    print("| model | device | fp32 MP/s | auto MP/s (precision) | fp16 MP/s | bf16 MP/s |")
+    print("|---|---|---|---|---|---|")
+    rates = {}
+    for device in devices:
+        for name in names:
+            fp32, _ = model_rate(name, image, device, "fp32")
+            auto, chosen = model_rate(name, image, device, "auto")
+            rates[name, device] = fp32
+            if device == "cpu":
+                half = "no GPU"
+                bf16 = "–"
+            else:
+                half = f"{model_rate(name, image, device, 'fp16')[0]:.2f}"
+                bf16 = f"{model_rate(name, image, device, 'bf16')[0]:.2f}"
+            print(f"| {name} | {device} | {fp32:.2f} | {auto:.2f} ({chosen}) | {half} | {bf16} |", flush=True)
+    if not torch.cuda.is_available():
+        print("| (every model) | cuda | no GPU | no GPU | no GPU | no GPU |")
+    for name in ("nlm", "bm3d"):
+        try:
+            print(f"| {name} (baseline) | cpu | {baseline_rate(name, image):.2f} | | | |", flush=True)
+        except Exception as exc:  # an optional dependency missing is a row, not a crash
+            print(f"| {name} (baseline) | cpu | not available ({type(exc).__name__}) | | | |")
+    if "ffdnet-color" in names and ("resunet-color", "cpu") in rates:
+        ratio = rates["resunet-color", "cpu"] / rates["ffdnet-color", "cpu"]
+        print(f"\nresunet-color over ffdnet-color, model-only fp32 on the CPU: {ratio:.2f}x")
+    if args.photos:
+        with tempfile.TemporaryDirectory() as tmp:
+            folder = Path(tmp) / "photos"
+            folder.mkdir()
+            for index in range(args.photos):
+                cv2.imwrite(str(folder / f"{index}.png"), synthetic_photo(3000, 4000, seed=index))
+            photo = cv2.imread(str(folder / "0.png"))[:, :, ::-1].astype(np.float32) / 255
+            model_only, _ = model_rate("resunet-color", np.ascontiguousarray(photo), "cpu", "auto")
+            print(f"\nfolder of {args.photos} synthetic 12 MP photos, `imgrestore denoise` (resunet-color, defaults):\n")
+            print("| engine | seconds | MP/s | share of model-only |")
+            print("|---|---|---|---|")
+            print(f"| model only (one photo, restore_pixels) | | {model_only:.3f} | 100 % |")
+            for label, flags in (("streaming (default)", []), ("sequential (--io-workers 0)", ["--io-workers", "0"])):
+                seconds = folder_run(folder, Path(tmp) / label.split()[0], flags)
+                rate = args.photos * 12 / seconds
+                print(f"| {label} | {seconds:.1f} | {rate:.3f} | {100 * rate / model_only:.0f} % |", flush=True)
+    if not args.no_rss:
+        print("\n| photo | peak RSS GB |")
+        print("|---|---|")
+        with tempfile.TemporaryDirectory() as tmp:
+            for label, (height, width) in (("12 MP", (3000, 4000)), ("48 MP", (6000, 8000))):
+                path = Path(tmp) / label.replace(" ", "") / "big.png"
+                path.parent.mkdir()
+                cv2.imwrite(str(path), synthetic_photo(height, width))
+                print(f"| {label} | {peak_rss(path, Path(tmp) / ('out' + label[:2])):.2f} |", flush=True)
+
+
+if __name__ == "__main__":
+    main()
