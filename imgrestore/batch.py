@@ -88,7 +88,8 @@ class BatchRun:
     interrupted: KeyboardInterrupt | None = None
 
 
-def _interrupted(item: InputItem, plan: BatchPlan) -> FileResult:
+def interrupted_result(item: InputItem, plan: BatchPlan) -> FileResult:
+    """The record of a file an interruption left undone."""
     return FileResult(source=str(item.source), output=str(output_path(item, plan.out_dir, plan.suffix, plan.fmt)),
                       relative=item.relative.as_posix(), status=INTERRUPTED,
                       error="not finished: the run was interrupted")
@@ -345,9 +346,9 @@ def run(
         for loaded in pending:  # a group in flight: some of its files may be written or failed already
             settled = loaded.result.status == FAILED or loaded.result.output_bytes is not None
             if str(loaded.item.source) not in done:
-                results.append(loaded.result if settled else _interrupted(loaded.item, plan))
+                results.append(loaded.result if settled else interrupted_result(loaded.item, plan))
                 done.add(str(loaded.item.source))
-        results += [_interrupted(item, plan) for item in items if str(item.source) not in done]
+        results += [interrupted_result(item, plan) for item in items if str(item.source) not in done]
         return BatchRun(results, round(time.monotonic() - run_started, 3), signal)
     finally:
         readers.shutdown(wait=True, cancel_futures=True)

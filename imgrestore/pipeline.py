@@ -81,6 +81,10 @@ class ModelSelector:
             return catalog.default_dejpegger(1 if is_gray_rgb(pixels) else pixels.shape[2])
         return catalog.default_for(1 if is_gray_rgb(pixels) else pixels.shape[2])
 
+    def __getstate__(self) -> dict:
+        """Pickled (a Ray worker's constructor argument) without the loaded models: each copy loads its own."""
+        return {**self.__dict__, "_loaded": {}}
+
     def restorer_for(self, pixels: np.ndarray) -> Restorer:
         return self.load(self.name_for(pixels))
 

@@ -9,11 +9,14 @@ from typing import Annotated
 import typer
 
 from imgrestore.cli.console import Console
-from imgrestore.cli.folder_job import engine_shard, exit_for, plan_batch, run_with_progress
+from imgrestore.cli.folder_job import engine_settings, exit_for, plan_batch, run_with_progress
 from imgrestore.cli.options import (
+    AddressOpt,
+    CpusPerWorkerOpt,
     DryRunOpt,
     EngineOpt,
     FormatOpt,
+    GpusPerWorkerOpt,
     IoWorkersOpt,
     MaxMegapixelsOpt,
     OptionalOutDirOpt,
@@ -24,6 +27,7 @@ from imgrestore.cli.options import (
     ShardOpt,
     SkipExistingOpt,
     SuffixOpt,
+    WorkersOpt,
 )
 from imgrestore.errors import UsageError
 from imgrestore.io.limits import DEFAULT_MAX_MEGAPIXELS
@@ -49,6 +53,10 @@ def corrupt(
     io_workers: IoWorkersOpt = None,
     engine: EngineOpt = "local",
     shard: ShardOpt = None,
+    workers: WorkersOpt = None,
+    gpus_per_worker: GpusPerWorkerOpt = 0.0,
+    cpus_per_worker: CpusPerWorkerOpt = 1.0,
+    address: AddressOpt = None,
     quiet: QuietOpt = False,
 ) -> None:
     """Write a degraded copy of every image (noise, blur, downsampling, masks, JPEG) plus manifest.json.
@@ -74,15 +82,17 @@ def corrupt(
     mask_folder = (masks_dir or output.parent / f"{output.name}_masks") if save_masks else None
     masks_of = None if mask_folder is None else (
         lambda item: [path for _, path in mask_paths(item.relative, chain, mask_folder)])
+    engine_choice = engine_settings(engine, shard, workers, gpus_per_worker, cpus_per_worker, address,
+                                    io_workers)
     items, plan = plan_batch(inputs, output, recursive=recursive, suffix=suffix, fmt=fmt,
                              skip_existing=skip_existing, dry_run=dry_run, report=report,
                              max_megapixels=max_megapixels, side_outputs=masks_of, side_folder=mask_folder,
-                             shard=engine_shard(engine, shard))
+                             engine=engine_choice)
     job = CorruptJob(chain=chain, seed=seed, masks_dir=mask_folder)
     command = {"command": "corrupt", "inputs": inputs, "output": str(output), "chain": chain.spec(full=True), "seed": seed}
     manifest = None if dry_run else (lambda results: write_manifest(output / MANIFEST, chain.spec(full=True), seed, results))
     results = run_with_progress("corrupt", items, plan, job, quiet=quiet, report=report, command=command, after=manifest,
-                                io_workers=io_workers)
+                                engine=engine_choice)
     exit_for(results)
 
 

@@ -6,13 +6,16 @@ from typing import Annotated
 
 import typer
 
-from imgrestore.cli.folder_job import engine_shard, exit_for, plan_batch, run_with_progress
+from imgrestore.cli.folder_job import engine_settings, exit_for, plan_batch, run_with_progress
 from imgrestore.cli.options import (
+    AddressOpt,
     BatchSizeOpt,
+    CpusPerWorkerOpt,
     DeviceOpt,
     DryRunOpt,
     EngineOpt,
     FormatOpt,
+    GpusPerWorkerOpt,
     InputsArg,
     IoWorkersOpt,
     MaxMegapixelsOpt,
@@ -27,6 +30,7 @@ from imgrestore.cli.options import (
     SkipExistingOpt,
     SuffixOpt,
     TileOpt,
+    WorkersOpt,
 )
 from imgrestore.cli.restore_command import parse_sigma
 from imgrestore.errors import UsageError
@@ -55,6 +59,10 @@ def deblur(
     io_workers: IoWorkersOpt = None,
     engine: EngineOpt = "local",
     shard: ShardOpt = None,
+    workers: WorkersOpt = None,
+    gpus_per_worker: GpusPerWorkerOpt = 0.0,
+    cpus_per_worker: CpusPerWorkerOpt = 1.0,
+    address: AddressOpt = None,
     quiet: QuietOpt = False,
 ) -> None:
     """Undo a known blur in every image and write the results under OUTPUT.
@@ -75,9 +83,11 @@ def deblur(
     blur = parse_kernel(kernel)  # a bad kernel fails before any file is touched
     if overlap < 0 or (tile > 0 and overlap * 2 >= tile):
         raise UsageError(f"--overlap {overlap} must be at least 0 and less than half of --tile {tile}")
+    engine_choice = engine_settings(engine, shard, workers, gpus_per_worker, cpus_per_worker, address,
+                                    io_workers)
     items, plan = plan_batch(inputs, output, recursive=recursive, suffix=suffix, fmt=fmt,
                              skip_existing=skip_existing, dry_run=dry_run, report=report,
-                             max_megapixels=max_megapixels, shard=engine_shard(engine, shard))
+                             max_megapixels=max_megapixels, engine=engine_choice)
     selectors = [ModelSelector(model, name, precision) for name in replica_devices(device)]
     if not dry_run and model != catalog.AUTO:
         check_prior(selectors[0].load(model))
@@ -90,5 +100,5 @@ def deblur(
                                          "kernel": kernel, "model": model, "sigma": sigma, "iterations": iterations,
                                          "tile": tile, "overlap": overlap, "batch_size": batch_size,
                                          "device": device, "precision": precision, "max_megapixels": max_megapixels},
-                                io_workers=io_workers, replicas=replicas)
+                                engine=engine_choice, replicas=replicas)
     exit_for(results)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -15,6 +16,7 @@ from imgrestore.errors import InterruptedRun, UsageError
 
 if TYPE_CHECKING:
     from imgrestore.io.discover import InputItem
+    from imgrestore.ray_engine import RaySettings
     from imgrestore.shards import Shard
 
 _FORMATS = {"png": "PNG", "jpg": "JPEG", "jpeg": "JPEG", "tif": "TIFF", "tiff": "TIFF", "bmp": "BMP", "webp": "WEBP"}
@@ -30,35 +32,58 @@ def normalize_format(fmt: str | None) -> str | None:
         raise UsageError(f"--format {fmt}: expected one of {', '.join(sorted(set(_FORMATS)))}") from None
 
 
-ENGINES = ("local", "shard")
+ENGINES = ("local", "shard", "ray")
 
 
-def engine_shard(engine: str, shard: str | None) -> Shard | None:
-    """--engine and --shard: the slice this process does (None: every file, here)."""
+@dataclass(frozen=True)
+class Engine:
+    """Who does the files: this process (local), this process's slice (shard), or a Ray cluster (ray)."""
+
+    name: str = "local"
+    shard: Shard | None = None
+    ray: RaySettings | None = None
+    io_workers: int | None = None
+
+    @property
+    def exactly_once(self) -> bool:
+        """Sharded and Ray runs skip outputs that exist and keep their report rows in part files under -o."""
+        return self.name != "local"
+
+
+def engine_settings(engine: str, shard: str | None, workers: str | None, gpus_per_worker: float,
+                    cpus_per_worker: float, address: str | None, io_workers: int | None) -> Engine:
+    """The engine options of a folder command, checked together."""
+    from imgrestore.ray_engine import RaySettings, parse_workers
     from imgrestore.shards import parse_shard
 
     name = engine.strip().lower()
     if name not in ENGINES:
         raise UsageError(f"--engine {engine}: expected one of {', '.join(ENGINES)}")
-    if name == "local":
-        if shard:
-            raise UsageError("--shard is for --engine shard")
-        return None
-    return parse_shard(shard)
+    if shard and name != "shard":
+        raise UsageError("--shard is for --engine shard")
+    if name != "ray" and (workers or gpus_per_worker or address):
+        raise UsageError("--workers, --gpus-per-worker and --address are for --engine ray")
+    if name == "shard":
+        return Engine(name, shard=parse_shard(shard), io_workers=io_workers)
+    if name == "ray":
+        return Engine(name, ray=RaySettings(address=address, workers=parse_workers(workers or "1"),
+                                            gpus_per_worker=gpus_per_worker, cpus_per_worker=cpus_per_worker),
+                      io_workers=io_workers)
+    return Engine(io_workers=io_workers)
 
 
 def plan_batch(inputs: list[str], output: Path, *, recursive: bool, suffix: str, fmt: str | None,
                skip_existing: bool, dry_run: bool, report: Path | None = None, max_megapixels: float = 0,
                jpeg_quality: int = 95, bit_depth: int | None = None,
                side_outputs: Callable[[InputItem], list[Path]] | None = None, side_folder: Path | None = None,
-               shard: Shard | None = None):
+               engine: Engine = Engine()):
     """Find the inputs and build the plan. Everything that can be checked before work is checked here:
     outputs that would overwrite an input or each other, paths leaving -o, an unwritable -o or report.
 
     ``side_outputs`` names the extra files a job writes per input (corrupt's masks, in ``side_folder``):
     they get the same guards. Files in the output folder (and ``side_folder``) are never read as inputs.
-    With ``shard`` (`--engine shard`) the whole list is planned and checked, then this shard's slice kept;
-    existing outputs are skipped and the rows go to a part file of the report under -o as they finish.
+    With `--engine shard` the whole list is planned and checked, then this shard's slice kept; sharded and
+    Ray runs skip existing outputs and keep their rows in part files of the report under -o.
     """
     from imgrestore.batch import BatchPlan
     from imgrestore.io import outputs
@@ -89,20 +114,47 @@ def plan_batch(inputs: list[str], output: Path, *, recursive: bool, suffix: str,
         outputs.check_report_path(report, sources, set(targets))
     problems = tuple(found.problems)
     parts = None
-    if shard is not None:  # every shard plans and checks all files, then keeps its own
-        items = shard.select(items, key=lambda item: (item.relative.as_posix(), str(item.source)))
-        problems = problems if shard.index == 0 else ()  # one shard reports what could not be listed
-        skip_existing = True  # a rerun of a shard (or a retried worker) completes exactly the rest
-        parts = None if dry_run else part_file(output, shard.label)
+    if engine.shard is not None:  # every shard plans and checks all files, then keeps its own
+        items = engine.shard.select(items, key=lambda item: (item.relative.as_posix(), str(item.source)))
+        problems = problems if engine.shard.index == 0 else ()  # one shard reports what could not be listed
+    if engine.exactly_once:
+        skip_existing = True  # a rerun (or a retried worker) completes exactly the rest
+        parts = None if dry_run else part_file(output, engine.shard.label if engine.shard else "driver")
     plan = BatchPlan(out_dir=output, suffix=suffix, fmt=out_format, skip_existing=skip_existing, dry_run=dry_run,
                      max_megapixels=max_megapixels, problems=problems, record_outputs=shares_input_folder,
                      jpeg_quality=jpeg_quality, bit_depth=bit_depth, parts=parts)
     return items, plan
 
 
+def _run_on_ray(items, plan, job, engine: Engine, bar):
+    """The files done by Ray workers; the driver only plans, adds the rows of what could not be listed,
+    and rebuilds the report from the part files (those of an interrupted run included)."""
+    import time
+
+    from imgrestore.batch import BatchRun, interrupted_result
+    from imgrestore.ray_engine import run_on_ray
+    from imgrestore.report import FAILED, FileResult, append_part
+
+    started = time.monotonic()
+    listed = [FileResult(source=str(p.path), output="", status=FAILED, error=f"{p.path}: {p.reason}")
+              for p in plan.problems]
+    for result in listed:
+        append_part(plan.parts, result)
+    try:
+        results = run_on_ray(items, plan, job, engine.ray, engine.io_workers,
+                             progress=lambda done: bar.advance_to(done, f"{done} of {len(items)} files"))
+    except KeyboardInterrupt as signal:
+        from imgrestore.report import merge_parts
+
+        done = {r.source: r for r in merge_parts(plan.out_dir)}
+        results = [done.get(str(item.source)) or interrupted_result(item, plan) for item in items]
+        return BatchRun(listed + results, round(time.monotonic() - started, 3), signal)
+    return BatchRun(listed + results, round(time.monotonic() - started, 3))
+
+
 def run_with_progress(title: str, items, plan, job, *, quiet: bool, report: Path | None,
                       command: dict[str, Any], after: Callable[[list], None] | None = None,
-                      io_workers: int | None = None, replicas: Sequence = ()) -> list:
+                      engine: Engine = Engine(), replicas: Sequence = ()) -> list:
     """Run the folder engine with a progress display, write the report and print the summary line.
 
     ``after(results)`` runs before the report. After SIGINT/SIGTERM, ``after``, the report (unfinished
@@ -130,7 +182,11 @@ def run_with_progress(title: str, items, plan, job, *, quiet: bool, report: Path
             bar.advance(1, f"{megapixels:.1f} MP  {text}")
 
         reported: set[int] = set()
-        outcome = run(items, plan, job, on_result, io_workers, replicas)
+        if engine.name == "ray" and not plan.dry_run:
+            outcome = _run_on_ray(items, plan, job, engine, bar)
+            reported.update(id(result) for result in outcome.results)  # the workers wrote their rows
+        else:
+            outcome = run(items, plan, job, on_result, engine.io_workers, replicas)
     results = outcome.results
     if plan.parts is not None:  # the rows an interruption settled without reporting them one by one
         for result in results:

@@ -35,7 +35,11 @@ FormatOpt = Annotated[
 IoWorkersOpt = Annotated[
     int | None, typer.Option("--io-workers", min=0, max=64, show_default=False, help="Threads that decode the next files and, as many again, encode and write the finished ones while the model works (default 1 each; 0: one thing at a time). Outputs are the same bytes either way.")
 ]
-EngineOpt = Annotated[str, typer.Option("--engine", help="local: this process does every file. shard: this process does the I-th of N slices of the file list (--shard; from a SLURM job array or a Kubernetes Indexed Job by default), skips outputs that exist and writes its report rows to a part file under -o; `imgrestore report OUT` merges them.")]
+EngineOpt = Annotated[str, typer.Option("--engine", help="local: this process does every file. shard: this process does the I-th of N slices of the file list (--shard; from a SLURM job array or a Kubernetes Indexed Job by default). ray: Ray Data workers do them (pip install 'imgrestore[ray]'; --address, --workers). shard and ray skip outputs that exist and keep report rows in part files under -o; `imgrestore report OUT` merges them.")]
+WorkersOpt = Annotated[str | None, typer.Option("--workers", show_default=False, help="With --engine ray: the actor pool, N or MIN:MAX (default 1); each worker loads the model once.")]
+GpusPerWorkerOpt = Annotated[float, typer.Option("--gpus-per-worker", min=0.0, help="With --engine ray: GPUs each worker reserves (fractions share a GPU, e.g. 0.5).")]
+CpusPerWorkerOpt = Annotated[float, typer.Option("--cpus-per-worker", min=0.0, help="With --engine ray: CPUs each worker reserves.")]
+AddressOpt = Annotated[str | None, typer.Option("--address", show_default=False, help="With --engine ray: the cluster, auto or HOST:PORT (default: $RAY_ADDRESS, else a local Ray started for the job).")]
 ShardOpt = Annotated[str | None, typer.Option("--shard", show_default=False, help="With --engine shard: I/N (0-based), or auto/N to take I from JOB_COMPLETION_INDEX or SLURM_ARRAY_TASK_ID. Default: both from the SLURM job array.")]
 JpegQualityOpt = Annotated[int, typer.Option("--jpeg-quality", min=1, max=100, help="Quality of JPEG (and lossy WebP) outputs.")]
 BitDepthOpt = Annotated[

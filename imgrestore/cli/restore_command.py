@@ -8,14 +8,17 @@ from typing import Annotated
 
 import typer
 
-from imgrestore.cli.folder_job import engine_shard, exit_for, plan_batch, run_with_progress
+from imgrestore.cli.folder_job import engine_settings, exit_for, plan_batch, run_with_progress
 from imgrestore.cli.options import (
+    AddressOpt,
     BatchSizeOpt,
     BitDepthOpt,
+    CpusPerWorkerOpt,
     DeviceOpt,
     DryRunOpt,
     EngineOpt,
     FormatOpt,
+    GpusPerWorkerOpt,
     InputsArg,
     IoWorkersOpt,
     JpegQualityOpt,
@@ -31,6 +34,7 @@ from imgrestore.cli.options import (
     SkipExistingOpt,
     SuffixOpt,
     TileOpt,
+    WorkersOpt,
 )
 from imgrestore.errors import UsageError
 from imgrestore.io.limits import DEFAULT_MAX_MEGAPIXELS
@@ -95,6 +99,10 @@ def make_restore_command(name: str, default_model: str, doc: str, default_scale:
         io_workers: IoWorkersOpt = None,
         engine: EngineOpt = "local",
         shard: ShardOpt = None,
+        workers: WorkersOpt = None,
+        gpus_per_worker: GpusPerWorkerOpt = 0.0,
+        cpus_per_worker: CpusPerWorkerOpt = 1.0,
+        address: AddressOpt = None,
         mask: Annotated[str, typer.Option("--mask", hidden=not (name == "inpaint" or with_task), help="The missing pixels (inpainting): one mask image for every input, or a folder of masks matched by relative path (MASKS/a/b.png for photos/a/b.jpg, any image type). White = missing, as `corrupt --save-masks` writes them; a mask must have its image's size. Everything outside the mask is kept exactly.")] = "",
         kernel: Annotated[str, typer.Option("--kernel", hidden=not (with_task or default_scale > 1), help="A known degradation, undone by plug-and-play iterations with a noise-level denoiser as the prior (-m resunet-color, the default). Deblurring: the blur, as `imgrestore deblur --kernel` takes it (gaussian:sigma=1.6, motion:length=15,angle=45, box:size=5 or a kernel image). Upscaling: 'bicubic' (the images were reduced with PIL's or MATLAB's bicubic) or a blur kernel applied before keeping every --scale-th pixel.")] = "",
         quality: Annotated[int | None, typer.Option("--quality", min=1, max=100, hidden=not (name == "dejpeg" or with_task), show_default=False, help="JPEG artifacts: restore every image as if saved at this JPEG quality, instead of the quality read from each file's own quantization tables (an input that is not a JPEG needs it). The report records the quality used per file.")] = None,
@@ -127,10 +135,12 @@ def make_restore_command(name: str, default_model: str, doc: str, default_scale:
             fmt = dejpeg_format(fmt, jpeg_quality, quiet)
         elif quality is not None:
             raise UsageError("--quality is for JPEG artifacts: `imgrestore dejpeg IN -o OUT --quality N`")
+        engine_choice = engine_settings(engine, shard, workers, gpus_per_worker, cpus_per_worker, address,
+                                        io_workers)
         items, plan = plan_batch(inputs, output, recursive=recursive, suffix=suffix, fmt=fmt,
                                  skip_existing=skip_existing, dry_run=dry_run, report=report,
                                  max_megapixels=max_megapixels, jpeg_quality=jpeg_quality, bit_depth=bit_depth,
-                                 shard=engine_shard(engine, shard))
+                                 engine=engine_choice)
         masks = MaskSource.parse(mask) if mask else None
         if masks is not None and job_task is not Task.INPAINT:
             raise UsageError("--mask is for inpainting: `imgrestore inpaint IN -o OUT --mask MASKS`")
@@ -193,7 +203,7 @@ def make_restore_command(name: str, default_model: str, doc: str, default_scale:
                                              "restore_first": REAL_NOISE_MODEL if restore_first else None,
                                              "mask": mask or None, "kernel": kernel or None, "quality": quality,
                                              "format": fmt, "jpeg_quality": jpeg_quality, "bit_depth": bit_depth},
-                                    io_workers=io_workers, replicas=replicas)
+                                    engine=engine_choice, replicas=replicas)
         exit_for(results)
 
     command.__name__ = name
