@@ -128,23 +128,28 @@ def _load(item: InputItem, result: FileResult, plan: BatchPlan) -> PendingImage 
     return PendingImage(item, result, image, started, image.megapixels)
 
 
-def _process_and_write(group: list[PendingImage], job: Job, plan: BatchPlan) -> list[tuple[FileResult, float]]:
-    """Process a group and write its outputs in turn (a replica's thread): (result, megapixels) per file. A
-    group that fails is retried file by file, so only the file at fault fails."""
+def _process(group: list[PendingImage], job: Job, plan: BatchPlan) -> list[tuple[PendingImage, Image | FileResult]]:
+    """Each file of a group with its output, ready to write, or its failed result. A group that fails is
+    retried file by file, so only the file at fault fails. The inputs are let go (a large photo is not held
+    twice while its output is encoded) and, with -o among the inputs, each output is listed in the ledger
+    before it is written (an interruption between the two never leaves it unlisted)."""
     try:
         outputs = job.process(group)
     except Exception as exc:
         if len(group) == 1:
-            return [(_fail(group[0].result, exc, group[0].started), group[0].megapixels)]
-        return [done for loaded in group for done in _process_and_write([loaded], job, plan)]
+            return [(group[0], _fail(group[0].result, exc, group[0].started))]
+        return [done for loaded in group for done in _process([loaded], job, plan)]
     for loaded in group:
         loaded.image = None
-    done = []
-    for loaded, image in zip(group, outputs):
         if plan.record_outputs:
             append_ledger(plan.out_dir, [Path(loaded.result.output)])
-        done.append((_write(loaded, image, plan), loaded.megapixels))
-    return done
+    return list(zip(group, outputs))
+
+
+def _process_and_write(group: list[PendingImage], job: Job, plan: BatchPlan) -> list[tuple[FileResult, float]]:
+    """Process a group and write its outputs in turn (a replica's thread): (result, megapixels) per file."""
+    return [(out if isinstance(out, FileResult) else _write(loaded, out, plan), loaded.megapixels)
+            for loaded, out in _process(group, job, plan)]
 
 
 class _Inline(Executor):
@@ -242,29 +247,16 @@ def run(
     readers: Executor = ThreadPoolExecutor(workers, thread_name_prefix="imgrestore-read") if workers else _Inline()
     writers: Executor = ThreadPoolExecutor(workers, thread_name_prefix="imgrestore-write") if workers else _Inline()
 
-    def submit_writes(group: list[PendingImage], outputs: list[Image]) -> None:
-        for loaded in group:
-            loaded.image = None  # a large photo is not held twice while its output is encoded
-        for loaded, image in zip(group, outputs):
-            if plan.record_outputs:  # before the rename: an interruption between the two never leaves it unlisted
-                append_ledger(plan.out_dir, [Path(loaded.result.output)])
-            outbox.drain(wait=True, keep=workers)  # at most `workers` outputs wait for a writer
-            outbox.put(writers.submit(_write, loaded, image, plan), loaded.megapixels)
-
     def process(group: list[PendingImage]) -> None:
-        """Process a group (an error here fails the group: its files are retried one by one)."""
-        try:
-            outputs = job.process(group)
-        except Exception as exc:
-            if len(group) == 1:
-                outbox.put(_fail(group[0].result, exc, group[0].started), group[0].megapixels)
-                return
-            for loaded in group:  # find out which file it was
-                process([loaded])
-            return
-        submit_writes(group, outputs)
+        """Process a group here, then hand its outputs to the writers."""
+        for loaded, out in _process(group, job, plan):
+            if isinstance(out, FileResult):
+                outbox.put(out, loaded.megapixels)
+                continue
+            outbox.drain(wait=True, keep=workers)  # at most `workers` outputs wait for a writer
+            outbox.put(writers.submit(_write, loaded, out, plan), loaded.megapixels)
 
-    def on_replica(group: list[PendingImage]) -> list[FileResult]:
+    def on_replica(group: list[PendingImage]) -> list[tuple[FileResult, float]]:
         """A group on the next free replica, then written, on a replica's thread."""
         replica = free.get()
         try:

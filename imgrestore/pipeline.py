@@ -320,7 +320,7 @@ def restore_tiles(images: list[torch.Tensor], restorer: Restorer, options: Resto
     batch = options.batch_size or default_batch_size(restorer.device)
     by_area = options.batch_size is None  # the default batch holds small tiles by area (tile_count)
     if by_area and restorer.device.type == "cuda" and images:
-        first = images[0][:, :options.tile or None, :options.tile or None] if options.tile else images[0]
+        first = images[0][:, :options.tile or None, :options.tile or None]  # one tile's worth (tile 0: whole)
         batch = measured_batch(restorer, first, levels[0] if levels else None)
     tile, overlap = options.tile, options.overlap
     while True:
