@@ -40,7 +40,7 @@ class RestoreOptions:
     """How to run a restorer over images (the CLI's tiling and post-filter flags)."""
 
     tile: int = 512
-    overlap: int = 32
+    overlap: int | None = None  # input pixels between tiles; None: the model's own (Restorer.overlap)
     batch_size: int | None = None  # tiles per forward pass; None: :func:`default_batch_size` of the device
     sharpen: bool = False
     sharpen_amount: float = 1.0
@@ -102,13 +102,21 @@ def tiles_per_pass(options: RestoreOptions, device: str) -> int:
 PASS_PIXELS = 512 * 512  # what one tile of the default batch holds: smaller tiles share it by area
 
 
+def tile_overlap(options: RestoreOptions, restorer: Restorer, tile: int) -> int:
+    """The overlap of ``tile`` px tiles: --overlap if given, else the model's own, kept below a quarter of a
+    small tile (the model's context then matters less than a tile that still advances)."""
+    if options.overlap is not None:
+        return options.overlap
+    return min(restorer.overlap, tile // 4) if tile > 0 else restorer.overlap
+
+
 def tile_count(restorer: Restorer, height: int, width: int, options: RestoreOptions) -> float:
     """What one pass of ``restorer`` over a ``height`` x ``width`` image costs a folder job's group, in
     tiles. With ``--batch-size`` a tile is a tile; by default tiles count by their area in 512 px tiles, so
     small images share a forward pass (a 28x28 digit is 1/334 of one): the folder engine hands an iterative
     solver its digits in large batches, as a benchmark would."""
     tile = effective_tile(options.tile, restorer.size_req, restorer.tiling)
-    boxes = tile_grid(height, width, tile, options.overlap, align=restorer.tile_alignment)
+    boxes = tile_grid(height, width, tile, tile_overlap(options, restorer, tile), align=restorer.tile_alignment)
     if options.batch_size is not None:
         return len(boxes)
     fixed = restorer.size_req.fixed  # a fixed-size model sees its own size, whatever the file's
@@ -322,7 +330,8 @@ def restore_tiles(images: list[torch.Tensor], restorer: Restorer, options: Resto
     if by_area and restorer.device.type == "cuda" and images:
         first = images[0][:, :options.tile or None, :options.tile or None]  # one tile's worth (tile 0: whole)
         batch = measured_batch(restorer, first, levels[0] if levels else None)
-    tile, overlap = options.tile, options.overlap
+    tile = options.tile
+    overlap = tile_overlap(options, restorer, effective_tile(tile, restorer.size_req, restorer.tiling))
     while True:
         try:
             return restore_images(images, restorer, tile=tile, overlap=overlap, batch_size=batch,

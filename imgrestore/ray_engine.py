@@ -84,7 +84,10 @@ def run_on_ray(items: list[InputItem], plan: BatchPlan, job: Job, settings: RayS
         ray.init(address=address, include_dashboard=False, log_to_driver=False)
     try:
         rows = [{"source": str(item.source), "relative": item.relative.as_posix()} for item in items]
-        dataset = ray.data.from_items(rows).map_batches(
+        # one block per actor call: Ray's default of one block per row would make a million-file job a
+        # million blocks on the driver
+        blocks = max(1, -(-len(rows) // FILES_PER_BATCH))
+        dataset = ray.data.from_items(rows, override_num_blocks=blocks).map_batches(
             FolderWorker, batch_size=FILES_PER_BATCH, concurrency=settings.workers,
             num_gpus=settings.gpus_per_worker or None, num_cpus=settings.cpus_per_worker,
             fn_constructor_kwargs={"job": job, "plan": plan, "io_workers": io_workers})

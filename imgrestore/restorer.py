@@ -9,6 +9,7 @@ through this class; training takes gradients through ``restorer.module``.
 from __future__ import annotations
 
 import dataclasses
+import math
 from pathlib import Path
 from typing import Any
 
@@ -139,10 +140,18 @@ class Restorer:
         return next(name for name, dtype in PRECISIONS.items() if dtype == self.dtype)
 
     @property
+    def overlap(self) -> int:
+        """The overlap between tiles this model needs (input pixels) when the user gives none."""
+        return self.spec.overlap(self.config)
+
+    @property
     def tile_alignment(self) -> int:
-        """Tiles start at multiples of this many pixels: 16 for a JPEG model, whose input has the 16 px
-        block grid of 4:2:0 chroma (a tile must see the grid where the whole image has it), else 1."""
-        return JPEG_BLOCK_GRID if self.task is Task.DEJPEG else 1
+        """Tiles start at multiples of this many pixels, so that each tile sees the periods the whole image
+        has where the whole image has them: the model's size multiple (a U-Net that halves its input three
+        times computes on an 8 px grid; a tile shifted off it gives other values, whatever the overlap) and,
+        for a JPEG model, the 16 px block grid of 4:2:0 chroma."""
+        multiple = self.size_req.multiple_of if self.tiling is Tiling.TILED else 1
+        return math.lcm(multiple, JPEG_BLOCK_GRID) if self.task is Task.DEJPEG else multiple
 
     @property
     def uses_mask(self) -> bool:

@@ -62,25 +62,47 @@ def tile_grid(height: int, width: int, tile: int, overlap: int, image: int = 0, 
     ]
 
 
-def _ramp(length: int, overlap: int) -> torch.Tensor:
+def _ramp(length: int, overlap: int, feather_start: bool = True, feather_end: bool = True) -> torch.Tensor:
     """1-D blending weight of a tile: ~0 in the outer quarter of the overlap, a linear rise across
-    its middle half, 1 inside.
+    its middle half, 1 inside; an end on the image border is not feathered.
 
     A convolution near a tile edge sees padding instead of the neighbouring pixels; giving that
     outer band (nearly) no weight lets the neighbouring tile, which sees real context there,
-    decide those pixels, so the tiled result matches the whole-image one. The weight never
-    reaches 0, so pixels covered by a single tile (at the image border) are still defined.
+    decide those pixels, so the tiled result matches the whole-image one. At the image border there
+    is no neighbour to take over: there the tile sees what the whole image sees, and a ramp would only
+    hand those pixels to an overlapping tile's own feathered edge. The weight never reaches 0, so every
+    pixel is defined.
     """
     if overlap <= 0:
         return torch.ones(length)
     index = torch.arange(length, dtype=torch.float32)
-    distance = torch.minimum(index, length - 1 - index) + 0.5
+    far = torch.full_like(index, float(length + overlap))  # beyond any ramp
+    distance = torch.minimum(index + 0.5 if feather_start else far,
+                             length - 1 - index + 0.5 if feather_end else far)
     return ((distance - overlap / 4) / (overlap / 2)).clamp(min=1e-3, max=1.0)
 
 
-def feather_weight(height: int, width: int, overlap: int) -> torch.Tensor:
-    """2-D blending weight [1, 1, H, W] of one tile."""
-    return (_ramp(height, overlap)[:, None] * _ramp(width, overlap)[None, :])[None, None]
+def _span_weight(span: tuple[int, int], length: int, overlap: int) -> torch.Tensor:
+    """The ramp of a tile covering ``span`` of an axis ``length`` pixels long."""
+    start, end = span
+    return _ramp(end - start, overlap, feather_start=start > 0, feather_end=end < length)
+
+
+def feather_weight(rows: tuple[int, int], cols: tuple[int, int], size: tuple[int, int], overlap: int) -> torch.Tensor:
+    """2-D blending weight [H, W] of the tile covering ``rows`` x ``cols`` of an image of ``size``."""
+    return _span_weight(rows, size[0], overlap)[:, None] * _span_weight(cols, size[1], overlap)[None, :]
+
+
+def _coverage(spans: Iterable[tuple[int, int]], length: int, overlap: int) -> torch.Tensor:
+    """Summed 1-D blending weight of the tiles at ``spans`` along an axis of ``length`` pixels.
+
+    Tiles form a grid and each tile's weight is a product of two ramps, so the summed 2-D weight
+    is the outer product of the two axes' sums: no image-sized weight map is ever allocated.
+    """
+    total = torch.zeros(length)
+    for start, end in spans:
+        total[start:end] += _span_weight((start, end), length, overlap)
+    return total
 
 
 def effective_tile(tile: int, req: SizeRequirements, tiling: Tiling) -> int:
@@ -89,20 +111,6 @@ def effective_tile(tile: int, req: SizeRequirements, tiling: Tiling) -> int:
         return 0
     tile = max(tile, req.minimum)
     return -(-tile // req.multiple_of) * req.multiple_of
-
-
-def _coverage(length: int, tile: int, overlap: int, align: int = 1) -> torch.Tensor:
-    """Summed 1-D blending weight of all tiles along an axis of ``length`` pixels.
-
-    Tiles form a grid and each tile's weight is a product of two ramps, so the summed 2-D weight
-    is the outer product of the two axes' sums: no image-sized weight map is ever allocated.
-    """
-    if tile <= 0:  # one whole-image tile, unfeathered
-        return torch.ones(length)
-    total = torch.zeros(length)
-    for start, end in _spans(length, min(tile, length), overlap, align):
-        total[start:end] += _ramp(end - start, overlap)
-    return total
 
 
 def restore_images(
@@ -148,19 +156,23 @@ def restore_images(
         height, width = batch[0].shape
         if restored.shape[-2:] != (height * scale, width * scale):
             raise ValueError(f"a {height}x{width} tile came back {tuple(restored.shape[-2:])}, not {scale} times larger")
-        weight = feather_weight(height * scale, width * scale, out_overlap)[0]
         for box, out in zip(batch, restored):
+            size = (images[box.image].shape[-2] * scale, images[box.image].shape[-1] * scale)
+            rows, cols = (box.y0 * scale, box.y1 * scale), (box.x0 * scale, box.x1 * scale)
             target = outputs[box.image]
             if target is None:  # the output's channels are the model's: allocated at its first tile
-                size = (images[box.image].shape[-2] * scale, images[box.image].shape[-1] * scale)
                 target = outputs[box.image] = torch.zeros((*size, out.shape[0]), dtype=torch.float32).permute(2, 0, 1)
-            target[:, box.y0 * scale:box.y1 * scale, box.x0 * scale:box.x1 * scale].addcmul_(out, weight)
-    for out in outputs:
+            target[:, rows[0]:rows[1], cols[0]:cols[1]].addcmul_(out, feather_weight(rows, cols, size, out_overlap))
+    row_spans: list[set[tuple[int, int]]] = [set() for _ in images]
+    col_spans: list[set[tuple[int, int]]] = [set() for _ in images]
+    for box in boxes:
+        row_spans[box.image].add((box.y0 * scale, box.y1 * scale))
+        col_spans[box.image].add((box.x0 * scale, box.x1 * scale))
+    for out, rows, cols in zip(outputs, row_spans, col_spans):
         assert out is not None  # every image has at least one tile
         height, width = out.shape[-2:]
-        out_tile = tile * scale
-        out.div_(_coverage(height, out_tile, out_overlap, align * scale)[None, :, None])
-        out.div_(_coverage(width, out_tile, out_overlap, align * scale)[None, None, :])
+        out.div_(_coverage(rows, height, out_overlap)[None, :, None])
+        out.div_(_coverage(cols, width, out_overlap)[None, None, :])
     return outputs  # type: ignore[return-value]
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import json
 import shlex
@@ -17,6 +18,7 @@ import imgrestore
 from imgrestore.cli.app import main
 from imgrestore.io.image import read_image
 from imgrestore.metrics import psnr
+from imgrestore.pipeline import restore_pixels
 from imgrestore.weights import catalog
 from imgrestore.weights.format import read_meta
 
@@ -174,3 +176,20 @@ def test_gray_photo_saved_as_rgb_goes_to_the_gray_model(tmp_path, capsys):
         assert out.shape == (128, 128, 3)
         scores[model] = psnr(out[:, :, :1], clean)
     assert scores["auto"] > scores["resunet-color"] + 1.0, scores
+
+
+PHOTO_RESTORERS = [name for name in catalog.bundled_names()
+                   if read_meta(catalog.resolve(name)).domain == "photo" and read_meta(catalog.resolve(name)).task != "inpaint"]
+
+
+@pytest.mark.parametrize("name", PHOTO_RESTORERS)
+def test_bundled_photo_models_tile_within_one_level_of_the_whole_image_at_their_default_overlap(name):
+    """256 px tiles at the model's own overlap, on a 448x512 picture (three tiles a row, the first two sharing
+    exactly that overlap), against the same picture in one piece."""
+    restorer = imgrestore.load_restorer(name, device="cpu")
+    pixels = read_image(EXAMPLES / "noisy" / ("hubble_sigma25.png" if restorer.channels == 3 else "brick_sigma15.png")).pixels
+    picture = np.pad(pixels, ((0, 448 - pixels.shape[0]), (0, 512 - pixels.shape[1]), (0, 0)), mode="symmetric")
+    options = imgrestore.RestoreOptions(scale=restorer.scale, sigma=20.0, quality=30, tile=0)
+    whole = restore_pixels([picture], restorer, options)[0]
+    tiled = restore_pixels([picture], restorer, dataclasses.replace(options, tile=256))[0]
+    assert np.abs(whole - tiled).max() * 255 <= 1.0

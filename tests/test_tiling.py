@@ -165,3 +165,20 @@ def test_a_gpu_batch_is_sized_from_the_free_memory():
     assert batch_for_memory(8 * gib, gib) == 4  # 60 % of 8 GiB at 1 GiB a tile
     assert batch_for_memory(gib // 4, gib) == 1  # never below one tile
     assert batch_for_memory(80 * gib, 1 << 20) == MAX_GPU_BATCH
+
+
+@pytest.mark.parametrize("scale", [1, 2])
+def test_a_last_tile_shifted_far_inward_is_not_feathered_at_the_image_border(scale):
+    """200 px with 192 px tiles: the second tile starts at 8 and shares 184 px with the first. Its bottom
+    edge is the image's, where it sees what the whole image sees; feathering it there would hand those rows
+    to the first tile's own padded edge."""
+    blur = torch.nn.AvgPool2d(9, stride=1, padding=4, count_include_pad=True)  # zero padding: a border effect
+
+    def model(batch):
+        return torch.nn.functional.interpolate(blur(batch), scale_factor=scale, mode="nearest")
+
+    image = torch.rand(1, 200, 150, generator=torch.Generator().manual_seed(4))
+    whole = model(image[None])[0]
+    for overlap in (16, 48):
+        tiled = restore_images([image], model, tile=192, overlap=overlap, batch_size=4, scale=scale)[0]
+        assert (tiled - whole).abs().max().item() <= 1e-3, overlap  # the 1e-3 floor of a ramp leaks a little

@@ -38,6 +38,9 @@ class ArchSpec:
     uses_noise_level: Callable[[Any], bool] = lambda config: False  # takes a noise-level map input
     uses_mask: Callable[[Any], bool] = lambda config: False  # takes the missing-pixel mask as one more channel
     scale: Callable[[Any], int] = lambda config: 1  # output size / input size (super-resolution: 2, 4)
+    # input pixels neighbouring tiles share by default: enough context that the tiled output stays within
+    # 1/255 of the whole-image output (measured per bundled model by benchmarks/overlap.py)
+    overlap: Callable[[Any], int] = lambda config: 32
     # optional hooks
     trainer: str | None = None  # the training objective, when not the task's default (a GAN's "adversarial", ...)
     discriminator: Callable[[Any], nn.Module] | None = None  # built from the config by adversarial trainers

@@ -45,7 +45,7 @@ def deblur(
     sigma: Annotated[str, typer.Option("--sigma", help="Noise level of the blurred images on the 0..255 scale, or 'auto' to estimate it per image. Recorded in the report.")] = "auto",
     iterations: Annotated[int, typer.Option("--iterations", min=1, max=100, help="Plug-and-play iterations: each runs the denoiser once over the image.")] = 8,
     tile: TileOpt = 512,
-    overlap: OverlapOpt = 32,
+    overlap: OverlapOpt = None,
     batch_size: BatchSizeOpt = None,
     device: DeviceOpt = "auto",
     precision: PrecisionOpt = "auto",
@@ -81,7 +81,7 @@ def deblur(
     from imgrestore.weights import catalog
 
     blur = parse_kernel(kernel)  # a bad kernel fails before any file is touched
-    if overlap < 0 or (tile > 0 and overlap * 2 >= tile):
+    if overlap is not None and (overlap < 0 or (tile > 0 and overlap * 2 >= tile)):
         raise UsageError(f"--overlap {overlap} must be at least 0 and less than half of --tile {tile}")
     engine_choice = engine_settings(engine, shard, workers, gpus_per_worker, cpus_per_worker, address,
                                     io_workers)

@@ -63,7 +63,7 @@ def evaluate(
     subset: Annotated[str | None, typer.Option("--subset", help="With an .npz/IDX input: use images START:END, e.g. 7500:10000.")] = None,
     tta: Annotated[bool, typer.Option("--tta", help="Self-ensemble (8 flips/rotations averaged) for every model; per model: -m NAME:tta=true.")] = False,
     tile: TileOpt = 512,
-    overlap: OverlapOpt = 32,
+    overlap: OverlapOpt = None,
     batch_size: BatchSizeOpt = None,
     device: DeviceOpt = "auto",
     precision: PrecisionOpt = "auto",

@@ -17,7 +17,7 @@ PrecisionOpt = Annotated[
     str, typer.Option("--precision", help="auto | fp32 | fp16 | bf16. auto: for a model, the fastest precision the device computes natively (fp16 or bf16 on a GPU, bf16 on a CPU with AVX-512 BF16 or AMX) among those its weights declare safe (at most 0.02 dB lost on val, measured), else fp32; the report records it per file. For training: bf16 where native, else fp32. A precision the device or model cannot run falls back to fp32 with a warning.")
 ]
 TileOpt = Annotated[int, typer.Option("--tile", min=0, help="Tile size in pixels; 0 runs whole images. Peak memory follows tile x batch size.")]
-OverlapOpt = Annotated[int, typer.Option("--overlap", min=0, help="Overlap between tiles in pixels, blended with a feathered ramp.")]
+OverlapOpt = Annotated[int | None, typer.Option("--overlap", min=0, show_default=False, help="Overlap between tiles in input pixels, blended with a feathered ramp. Default: the model's own, enough context that tiles match the whole image within 1/255 (64 for the resunet photo restorers, 32 for the others).")]
 BatchSizeOpt = Annotated[
     int | None,
     typer.Option("--batch-size", min=1, show_default=False, help="Tiles per forward pass (tiles of several images share a batch). "

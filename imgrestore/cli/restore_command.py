@@ -79,7 +79,7 @@ def make_restore_command(name: str, default_model: str, doc: str, default_scale:
         scale: Annotated[int, typer.Option("--scale", min=1, max=16, help="Enlarge every image this many times: by an upscaler itself (a x2 model runs twice for 4), or with bicubic interpolation before a model that keeps the size; 1 keeps the size.")] = default_scale,
         task: Annotated[str, typer.Option("--task", hidden=not with_task, help="What the images suffer from: denoise, deblur, upscale (enlarges by --scale, default 4), inpaint, dejpeg or reconstruct. A model may carry settings tuned per task (the generative encoder's solver); they apply unless -m NAME:key=value says otherwise. Recorded in the report.")] = "",
         tile: TileOpt = 512,
-        overlap: OverlapOpt = 32,
+        overlap: OverlapOpt = None,
         batch_size: BatchSizeOpt = None,
         device: DeviceOpt = "auto",
         precision: PrecisionOpt = "auto",
@@ -124,7 +124,7 @@ def make_restore_command(name: str, default_model: str, doc: str, default_scale:
             raise UsageError(f"--task {task}: expected one of {', '.join(t.value for t in DAMAGE)}")
         if task == "upscale" and scale == 1:
             scale = 4
-        if overlap < 0 or (tile > 0 and overlap * 2 >= tile):
+        if overlap is not None and (overlap < 0 or (tile > 0 and overlap * 2 >= tile)):
             raise UsageError(f"--overlap {overlap} must be at least 0 and less than half of --tile {tile}")
         if bit_depth not in (None, 8, 16):
             raise UsageError(f"--bit-depth {bit_depth}: 8 or 16")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -103,3 +104,32 @@ def test_train_task_is_checked(train_folder, tmp_path, capsys):
     assert code == 2 and "--task colourise" in err
     code, _, err = run(main, capsys, "train", "--data", str(train_folder), "-o", out, "--arch", "dae", "--task", "dejpeg")
     assert code == 2 and "takes no level input" in err
+
+
+def test_the_bundled_jpeg_models_restore_a_colour_and_a_gray_jpeg_by_default(tmp_path, capsys):
+    """`dejpeg` with the default model: dejpeg-color for the colour file, dejpeg-gray for the gray one, each
+    told the quality its file's tables give, each well above the JPEG it was given."""
+    import cv2
+
+    from imgrestore.io.image import read_image
+    from imgrestore.metrics import psnr
+
+    examples = Path(__file__).resolve().parents[2] / "examples" / "clean"
+    (tmp_path / "in").mkdir()
+    clean = {}
+    for name, flag in (("hubble_sigma25", cv2.IMREAD_COLOR), ("brick_sigma15", cv2.IMREAD_GRAYSCALE)):
+        pixels = cv2.imread(str(examples / f"{name}.png"), flag)
+        assert cv2.imwrite(str(tmp_path / "in" / f"{name}.jpg"), pixels, [cv2.IMWRITE_JPEG_QUALITY, 20])
+        clean[name] = read_image(examples / f"{name}.png").pixels
+    report = tmp_path / "r.json"
+    code, _, err = run(main, capsys, "dejpeg", str(tmp_path / "in"), "-o", str(tmp_path / "out"), "--report",
+                       str(report), "-q")
+    assert code == 0, err
+    files = {f["relative"]: f for f in json.loads(report.read_text())["files"]}
+    assert files["hubble_sigma25.jpg"]["model"] == "dejpeg-color" and files["brick_sigma15.jpg"]["model"] == "dejpeg-gray"
+    for name, reference in clean.items():
+        assert files[f"{name}.jpg"]["jpeg_quality"] == 20
+        jpeg = read_image(tmp_path / "in" / f"{name}.jpg").pixels
+        restored = read_image(tmp_path / "out" / f"{name}.png").pixels
+        gain = psnr(restored, reference) - psnr(jpeg, reference)
+        assert gain > 0.5, f"{name}: {gain:.2f} dB over the JPEG"

@@ -58,6 +58,9 @@ SPEC = register(ArchSpec(
     description="Noise-level-conditional U-Net with residual blocks (DRUNet family): imgrestore's photo denoiser",
     size_req=lambda config: SizeRequirements.halved(len(config.widths) - 1),
     uses_noise_level=lambda config: config.noise_map,
+    # measured (benchmarks/overlap.py): the bundled 4-level resunets need 64 px to stay within 1/255, 32 gives
+    # up to 8 levels; a shallower one needs less, by its halvings
+    overlap=lambda config: 8 * 2 ** (len(config.widths) - 1),
     adapt=adapt,
     test_config={"channels": 3, "widths": [4, 8, 16], "blocks": 1},
 ))
