@@ -31,9 +31,9 @@ from imgrestore.cli.options import (
     SuffixOpt,
     TileOpt,
     WorkersOpt,
+    check_overlap,
 )
 from imgrestore.cli.restore_command import parse_sigma
-from imgrestore.errors import UsageError
 from imgrestore.io.limits import DEFAULT_MAX_MEGAPIXELS
 
 
@@ -81,8 +81,7 @@ def deblur(
     from imgrestore.weights import catalog
 
     blur = parse_kernel(kernel)  # a bad kernel fails before any file is touched
-    if overlap is not None and (overlap < 0 or (tile > 0 and overlap * 2 >= tile)):
-        raise UsageError(f"--overlap {overlap} must be at least 0 and less than half of --tile {tile}")
+    check_overlap(overlap, tile)
     engine_choice = engine_settings(engine, shard, workers, gpus_per_worker, cpus_per_worker, address,
                                     io_workers)
     items, plan = plan_batch(inputs, output, recursive=recursive, suffix=suffix, fmt=fmt,

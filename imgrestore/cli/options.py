@@ -7,6 +7,8 @@ from typing import Annotated
 
 import typer
 
+from imgrestore.errors import UsageError
+
 ModelOpt = Annotated[
     str,
     typer.Option("--model", "-m", help="Bundled model name (see `imgrestore models`), 'auto' for the default "
@@ -54,3 +56,9 @@ MaxMegapixelsOpt = Annotated[
     float, typer.Option("--max-megapixels", min=0, help="Refuse (per file, from its header, before decoding) images larger "
                         "than this many megapixels; 0 = no limit. The default fits a 2-core 8 GB laptop.")
 ]
+
+
+def check_overlap(overlap: int | None, tile: int) -> None:
+    """``--overlap`` as given (None: the model's own) must leave tiles that advance."""
+    if overlap is not None and (overlap < 0 or (tile > 0 and overlap * 2 >= tile)):
+        raise UsageError(f"--overlap {overlap} must be at least 0 and less than half of --tile {tile}")

@@ -35,6 +35,7 @@ from imgrestore.cli.options import (
     SuffixOpt,
     TileOpt,
     WorkersOpt,
+    check_overlap,
 )
 from imgrestore.errors import UsageError
 from imgrestore.io.limits import DEFAULT_MAX_MEGAPIXELS
@@ -124,8 +125,7 @@ def make_restore_command(name: str, default_model: str, doc: str, default_scale:
             raise UsageError(f"--task {task}: expected one of {', '.join(t.value for t in DAMAGE)}")
         if task == "upscale" and scale == 1:
             scale = 4
-        if overlap is not None and (overlap < 0 or (tile > 0 and overlap * 2 >= tile)):
-            raise UsageError(f"--overlap {overlap} must be at least 0 and less than half of --tile {tile}")
+        check_overlap(overlap, tile)
         if bit_depth not in (None, 8, 16):
             raise UsageError(f"--bit-depth {bit_depth}: 8 or 16")
         named = task or name
