@@ -12,6 +12,10 @@ noise level per quality; and every --model: a quality-conditioned model (`imgres
 twice, with the quality read from the file's tables as `imgrestore dejpeg` does and with the true quality,
 a blind model (resunet-real) once.
 
+`--set gray` scores the gray track: all 8 val images as luma, saved as one-channel JPEGs (so `-m auto` gives
+them the gray model), NLM's gray variant, cunet on the gray replicated to RGB (its channels averaged back);
+cells computed on the gray replicated to RGB, as `benchmarks/upscale.py --set gray` does.
+
 `--camera` measures the other way round, on resunet-real's training recipe: shot noise (Poisson, 20..1000
 photons per unit) and read noise (Gaussian sigma 0..10) drawn by imgrestore's operators (seed 1000 + the
 image's index), then saved by OpenCV as JPEG at a quality drawn in 60..95 (the same seed): one column, the
@@ -19,6 +23,7 @@ models reading the quality from the file.
 
     python benchmarks/dejpeg.py --model dejpeg-color
     python benchmarks/dejpeg.py --model runs/dejpeg-color.safetensors --model resunet-real --no-nlm
+    python benchmarks/dejpeg.py --set gray --model dejpeg-gray --no-nlm
     python benchmarks/dejpeg.py --camera --model dejpeg-color --model resunet-real --no-nlm --no-ncnn
 """
 
@@ -46,25 +51,34 @@ NLM_H = (2, 3, 4, 5, 6, 8, 10)
 Dejpeg = Callable[[bytes, int], np.ndarray]  # JPEG file bytes, true quality -> restored uint8 RGB
 
 
-def load_val(shared: Path) -> list[np.ndarray]:
-    """The colour val images, uint8 RGB."""
-    return [np.asarray(Image.open(path).convert("RGB")) for path in sorted((shared / "data/photos/val").glob("*.png"))
-            if Image.open(path).mode in ("RGB", "RGBA")]
+def load_val(shared: Path, which: str = "colour") -> list[np.ndarray]:
+    """The colour val images as uint8 [H, W, 3] RGB, or with ``which`` 'gray' all 8 as uint8 [H, W, 1] luma."""
+    paths = sorted((shared / "data/photos/val").glob("*.png"))
+    if which == "gray":
+        return [np.asarray(Image.open(path).convert("L"))[:, :, None] for path in paths]
+    return [np.asarray(Image.open(path).convert("RGB")) for path in paths if Image.open(path).mode in ("RGB", "RGBA")]
 
 
-def jpeg_file(rgb: np.ndarray, quality: int) -> bytes:
-    ok, data = cv2.imencode(".jpg", np.ascontiguousarray(rgb[:, :, ::-1]), [cv2.IMWRITE_JPEG_QUALITY, quality])
+def jpeg_file(pixels: np.ndarray, quality: int) -> bytes:
+    """``pixels`` (uint8 [H, W, 3] RGB or [H, W, 1] gray) as an OpenCV JPEG file (one channel for gray)."""
+    array = pixels[:, :, 0] if pixels.shape[2] == 1 else pixels[:, :, ::-1]
+    ok, data = cv2.imencode(".jpg", np.ascontiguousarray(array), [cv2.IMWRITE_JPEG_QUALITY, quality])
     assert ok
     return data.tobytes()
 
 
 def decoded(data: bytes) -> np.ndarray:
-    return cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_COLOR)[:, :, ::-1]
+    """The JPEG decoded by OpenCV, [H, W, 3] RGB or [H, W, 1] gray as it was saved."""
+    array = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_UNCHANGED)
+    return array[:, :, None] if array.ndim == 2 else array[:, :, ::-1]
 
 
 def nlm(h: float) -> Dejpeg:
     def run(data: bytes, quality: int) -> np.ndarray:
-        bgr = np.ascontiguousarray(decoded(data)[:, :, ::-1])
+        image = decoded(data)
+        if image.shape[2] == 1:
+            return cv2.fastNlMeansDenoising(np.ascontiguousarray(image[:, :, 0]), None, h, 7, 21)[:, :, None]
+        bgr = np.ascontiguousarray(image[:, :, ::-1])
         return cv2.fastNlMeansDenoisingColored(bgr, None, h, h, 7, 21)[:, :, ::-1]
     return run
 
@@ -84,7 +98,8 @@ def cunet(noise: int) -> Dejpeg | str:
     border = 28
 
     def run(data: bytes, quality: int) -> np.ndarray:
-        rgb = decoded(data)
+        image = decoded(data)
+        rgb = np.repeat(image, 3, axis=2) if image.shape[2] == 1 else image
         h, w = rgb.shape[:2]
         padded = cv2.copyMakeBorder(rgb, border, border + (-h) % 4, border, border + (-w) % 4, cv2.BORDER_REPLICATE)
         chw = np.ascontiguousarray(padded.transpose(2, 0, 1).astype(np.float32) / 255)
@@ -92,6 +107,8 @@ def cunet(noise: int) -> Dejpeg | str:
         extractor.input("Input1", ncnn.Mat(chw))
         _, out = extractor.extract("Eltwise4")
         out = np.array(out)[:, :h, :w].transpose(1, 2, 0)
+        if image.shape[2] == 1:
+            out = out.mean(axis=2, keepdims=True)
         return np.clip(out * 255 + 0.5, 0, 255).astype(np.uint8)
     return run
 
@@ -107,6 +124,7 @@ def imgrestore_dejpeg(name: str, true_quality: bool) -> Dejpeg:
         if restorer.task is Task.DEJPEG:
             options = replace(options, quality=quality if true_quality else image.jpeg.quality)
         out = restore_pixels([image.pixels], restorer, options)[0]
+        out = out[:, :, None] if out.ndim == 2 else out
         return np.round(np.clip(out, 0, 1) * 255).astype(np.uint8)
     return run
 
@@ -133,7 +151,7 @@ def measure(method: Dejpeg, images: list[np.ndarray], quality: int) -> tuple[tup
         out = method(data, saved_at)
         seconds += time.perf_counter() - started
         pixels += out.shape[0] * out.shape[1]
-        a, b = out.astype(np.float64) / 255, clean.astype(np.float64) / 255
+        a, b = (np.repeat(x, 3 // x.shape[2], axis=2).astype(np.float64) / 255 for x in (out, clean))
         scores.append((psnr(a, b), psnr_y(a, b), ssim(a, b)))
     return tuple(float(v) for v in np.mean(scores, axis=0)), pixels, seconds
 
@@ -166,13 +184,16 @@ def main() -> None:
     parser.add_argument("--model", action="append", default=[], help="an imgrestore model (name or file); repeatable")
     parser.add_argument("--no-nlm", action="store_true", help="leave out the non-local means row (slow: a grid of h)")
     parser.add_argument("--no-ncnn", action="store_true", help="leave out the waifu2x cunet row")
+    parser.add_argument("--set", dest="which", choices=("colour", "gray"), default="colour",
+                        help="the colour track (6 images) or all 8 as one-channel gray JPEGs")
     parser.add_argument("--camera", action="store_true", help="resunet-real's recipe (camera noise, then JPEG 60..95) "
                         "instead of the quality columns")
     args = parser.parse_args()
-    images = load_val(args.shared)
+    images = load_val(args.shared, args.which)
     qualities = (0,) if args.camera else QUALITIES
-    inputs = ("camera noise + JPEG 60..95 (seed 1000 + index)" if args.camera else "OpenCV JPEG 4:2:0")
-    print(f"colour val ({len(images)} images), {inputs}, whole image; cells PSNR RGB / PSNR Y / SSIM RGB\n")
+    inputs = ("camera noise + JPEG 60..95 (seed 1000 + index)" if args.camera
+              else "OpenCV JPEG 4:2:0" if args.which == "colour" else "OpenCV JPEG, one channel")
+    print(f"{args.which} val ({len(images)} images), {inputs}, whole image; cells PSNR RGB / PSNR Y / SSIM RGB\n")
     print("| method | " + " | ".join(f"q{q}" if q else "camera file" for q in qualities) + " | MP/s |")
     print("|---|" + "---|" * len(qualities) + "---|")
 

@@ -96,9 +96,9 @@ def imgrestore_inpainter(name: str, options: RestoreOptions = RestoreOptions()) 
 
 
 def seams(name: str, tile: int, data: dict) -> str:
-    """How far ``name``'s output with ``tile`` px tiles (32 px overlap) is from its whole-image output."""
+    """How far ``name``'s output with ``tile`` px tiles (its default overlap) is from its whole-image output."""
     whole = imgrestore_inpainter(name, RestoreOptions(tile=0))
-    tiled = imgrestore_inpainter(name, RestoreOptions(tile=tile, overlap=32))
+    tiled = imgrestore_inpainter(name, RestoreOptions(tile=tile))
     gaps = [np.abs(whole(d, m).astype(int) - tiled(d, m).astype(int)) for kind in KINDS for _, d, m in data[kind]]
     return (f"{name}, {tile} px tiles against the whole image: max {max(int(g.max()) for g in gaps)}/255, "
             f"mean {np.mean([g.mean() for g in gaps]):.4f}/255")
@@ -127,7 +127,7 @@ def main() -> None:
     parser.add_argument("--model", action="append", default=[], help="an imgrestore model (repeatable)")
     parser.add_argument("--no-baselines", action="store_true", help="only the input and the --model rows")
     parser.add_argument("--seams", type=int, metavar="TILE", help="compare each --model tiled with TILE px tiles "
-                        "(32 px overlap) against its whole-image output")
+                        "(the model's overlap) against its whole-image output; with --grid, add those tiled crops")
     parser.add_argument("--grid", type=Path, help="write a crop of the first image's boxes per method here")
     args = parser.parse_args()
     data = damaged_set(args.shared)
@@ -156,7 +156,11 @@ def main() -> None:
         for name in args.model:
             print(seams(name, args.seams, data))
     if args.grid:
-        crops.append(data["boxes"][0][0])
+        clean, damaged, mask = data["boxes"][0]
+        for name in args.model if args.seams else []:
+            crops.append(imgrestore_inpainter(name, RestoreOptions(tile=args.seams))(damaged, mask))
+            rows.append((f"imgrestore {name}, {args.seams} px tiles", None))
+        crops.append(clean)
         mask = data["boxes"][0][2]
         ys, xs = np.nonzero(mask)
         cy, cx = int(np.median(ys)), int(np.median(xs))

@@ -6,6 +6,11 @@ Each cell is one `imgrestore eval` run (seed 0); blind rows use `--sigma auto`, 
 of PSNR (and SSIM with --ssim) plus colour megapixels per second.
 
     python benchmarks/photo_denoise.py --row "ours=auto:auto" --row "FFDNet=ffdnet:true" --row "BM3D=bm3d:true"
+    python benchmarks/photo_denoise.py --images runs/photos-test --row "ours=auto:auto" --row "FFDNet=ffdnet:true"
+
+`--images DIR` scores another folder instead of val, by the same protocol (colour: its colour images; gray: all
+of them as luma), e.g. the test split that `lab/data/fetch_test_photos.py` makes; its JSON goes to a
+subfolder of --out named after DIR.
 
 A row is LABEL=METHOD:SIGMA, METHOD a model name ('ffdnet', 'resunet' and 'dae-photo' pick their -color /
 -gray model per set, 'auto' the default per set, anything else is used for both sets), a baseline ('bm3d',
@@ -47,9 +52,12 @@ def main() -> None:
     parser.add_argument("--ssim", action="store_true", help="print PSNR / SSIM")
     parser.add_argument("--fresh", action="store_true", help="re-run cells whose JSON already exists")
     parser.add_argument("--sets", default="colour,gray", help="comma-separated subset of: colour, gray")
+    parser.add_argument("--images", type=Path, help="score this folder instead of ../shared/data/photos/val")
     args = parser.parse_args()
+    val = args.images or args.shared / "data/photos/val"
+    if args.images:
+        args.out = args.out / args.images.name
     args.out.mkdir(parents=True, exist_ok=True)
-    val = args.shared / "data/photos/val"
     sets = [name for name in SETS if name in args.sets.split(",")]
     header = [f"{s} {sigma}" for s in sets for sigma in SIGMAS]
     print("| method | " + " | ".join(header) + " | colour MP/s |")

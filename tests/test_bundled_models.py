@@ -37,6 +37,7 @@ def test_default_models_are_bundled_with_training_provenance(name):
 
 
 ROOT = Path(__file__).resolve().parents[1]
+TEST_SPLIT = "photos-test"  # the photo test split's folder under runs/ (lab/data/fetch_test_photos.py)
 MNIST_TEST = 7500  # mnist10k.npz: digits 0..7499 may train and select a model, 7500.. are the test set
 
 
@@ -71,6 +72,8 @@ def test_no_bundled_model_ever_trained_on_or_was_selected_by_test_images(name):
         else:
             assert data.endswith("photos/train") or can_build(data), data
             assert "val" not in Path(data).parts
+        # the photo test split (lab/data/fetch_test_photos.py) neither trains nor selects a model
+        assert not any(TEST_SPLIT in flags.get(flag, "") for flag in ("--data", "--pairs", "--val"))
 
 
 def test_the_multiscale_data_folders_hold_no_validation_photo():
@@ -88,6 +91,20 @@ def test_the_multiscale_data_folders_hold_no_validation_photo():
             if scale == "1":
                 pixels = read_image(path).pixels
                 assert not any(v.shape == pixels.shape and np.array_equal(v, pixels) for v in val_pixels.values()), path
+
+
+def test_the_multiscale_data_folders_hold_no_test_split_photo():
+    """Where the photo test split has been fetched on this machine, none of its photographs is in a data
+    folder (compared by pixels with every full-size copy)."""
+    test_split = ROOT / "runs" / TEST_SPLIT
+    built = sorted((ROOT / "runs").glob("data-ms*"))
+    if not test_split.is_dir() or not built:
+        pytest.skip(f"needs runs/{TEST_SPLIT} (lab/data/fetch_test_photos.py) and a runs/data-msN folder")
+    held_out = [read_image(path).pixels for path in test_split.glob("*.png")]
+    for folder in built:
+        for path in folder.glob("*_x1.png"):
+            pixels = read_image(path).pixels
+            assert not any(v.shape == pixels.shape and np.array_equal(v, pixels) for v in held_out), path
 
 
 @pytest.mark.parametrize("name", catalog.bundled_names())

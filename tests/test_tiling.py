@@ -2,32 +2,47 @@
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 import torch
 
 from imgrestore.architectures import SizeRequirements, Tiling
 from imgrestore.restorer import Restorer
-from imgrestore.tiling import restore_images, tile_grid
+from imgrestore.tiling import TileBox, restore_images, tile_grid
 
 
-def test_grid_covers_every_pixel_with_full_size_tiles():
-    boxes = tile_grid(300, 410, tile=96, overlap=16)
-    covered = torch.zeros(300, 410)
+def _covered(boxes, height: int, width: int) -> torch.Tensor:
+    covered = torch.zeros(height, width)
     for b in boxes:
-        assert b.shape == (96, 96)
         covered[b.y0:b.y1, b.x0:b.x1] += 1
-    assert covered.min() >= 1
+    return covered
+
+
+def test_grid_covers_every_pixel_with_as_few_tiles_as_the_tile_size_needs_and_no_larger_than_needed():
+    """300 px at 96 px tiles with 16 px overlap needs 4 tiles a side; 4 tiles of 87 px cover it too, so no
+    tile is 96 px: the grid computes 348 px a side instead of 384."""
+    boxes = tile_grid(300, 410, tile=96, overlap=16)
+    assert _covered(boxes, 300, 410).min() >= 1
+    rows = sorted({(b.y0, b.y1) for b in boxes})
+    cols = sorted({(b.x0, b.x1) for b in boxes})
+    assert (len(rows), len(cols)) == (4, 5)
+    assert {y1 - y0 for y0, y1 in rows} == {87} and max(x1 - x0 for x0, x1 in cols) <= 96
+    for spans in (rows, cols):  # neighbours share at least the overlap, so feathering hides the seams
+        assert all(previous[1] - following[0] >= 16 for previous, following in itertools.pairwise(spans))
+    assert len({b.shape for b in boxes}) == 1  # one tile shape: tiles of one image batch together
+    assert tile_grid(1024, 1024, tile=512, overlap=64) == [
+        TileBox(0, y0, y1, x0, x1) for y0, y1 in ((0, 384), (320, 704), (640, 1024))
+        for x0, x1 in ((0, 384), (320, 704), (640, 1024))]
 
 
 def test_aligned_tiles_start_on_the_grid_and_still_blend_to_the_identity():
     """A JPEG model's tiles start at multiples of 16 (the 4:2:0 block grid); the last one grows by less
     than 16 px to reach the border, and an identity 'model' still gives back the image exactly."""
     boxes = tile_grid(300, 410, tile=96, overlap=16, align=16)
-    covered = torch.zeros(300, 410)
     for b in boxes:
-        assert b.y0 % 16 == 0 and b.x0 % 16 == 0 and all(96 <= side < 96 + 16 for side in b.shape)
-        covered[b.y0:b.y1, b.x0:b.x1] += 1
-    assert covered.min() >= 1
+        assert b.y0 % 16 == 0 and b.x0 % 16 == 0 and all(side < 96 + 16 for side in b.shape)
+    assert _covered(boxes, 300, 410).min() >= 1
     assert tile_grid(300, 410, tile=96, overlap=16, align=1) == tile_grid(300, 410, tile=96, overlap=16)
     image = torch.rand(3, 300, 410, generator=torch.Generator().manual_seed(0))
     for scale in (1, 2):

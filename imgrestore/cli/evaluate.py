@@ -61,6 +61,7 @@ def evaluate(
     limit: Annotated[int, typer.Option("--limit", min=0, help="Evaluate only the first N images (0 = all).")] = 0,
     classifier: Annotated[str | None, typer.Option("--classifier", help="A classifier model (bundled name or path) scoring each method's restored images; needs labelled data (an .npz with 'labels').")] = None,
     subset: Annotated[str | None, typer.Option("--subset", help="With an .npz/IDX input: use images START:END, e.g. 7500:10000.")] = None,
+    shard: Annotated[str | None, typer.Option("--shard", show_default=False, help="Score only the I-th of N slices of the images (I/N, 0-based, every N-th by name; auto/N takes I from SLURM_ARRAY_TASK_ID or JOB_COMPLETION_INDEX). Save each shard's table as JSON and merge them with `imgrestore report PART.json...`.")] = None,
     tta: Annotated[bool, typer.Option("--tta", help="Self-ensemble (8 flips/rotations averaged) for every model; per model: -m NAME:tta=true.")] = False,
     tile: TileOpt = 512,
     overlap: OverlapOpt = None,
@@ -74,7 +75,8 @@ def evaluate(
 
     Degrades every image deterministically, restores it with each model and baseline, and prints
     PSNR, SSIM, MSE, seconds and megapixels per second. The degraded images equal what `imgrestore
-    corrupt` writes with the same --degrade and --seed.
+    corrupt` writes with the same --degrade and --seed. With --shard, one slice of the images is scored;
+    `imgrestore report` merges the slices' --save JSON files into the table of the whole set.
     """
     from imgrestore.cli.train import parse_subset
     from imgrestore.degradations import parse_chain
@@ -94,6 +96,7 @@ def evaluate(
     from imgrestore.io.discover import find_images
     from imgrestore.io.image import Image, write_image
     from imgrestore.pipeline import ModelSelector, RestoreOptions
+    from imgrestore.shards import parse_shard
 
     if not model and not baseline:
         raise UsageError("name at least one --model or --baseline")
@@ -108,6 +111,12 @@ def evaluate(
     items = [] if arrays else find_images(inputs, recursive=recursive)[: limit or None]
     if not arrays and not items:
         raise UsageError("no image files found in the inputs")
+    slice_ = parse_shard(shard) if shard is not None else None
+    if slice_ is not None and not arrays:
+        count = len(items)
+        items = slice_.select(items, key=lambda item: item.relative.as_posix())
+        if not items:
+            raise UsageError(f"--shard {shard}: this slice holds none of the {count} images (use fewer shards)")
     options = RestoreOptions(tile=tile, overlap=overlap, batch_size=batch_size)
     methods = [make_baseline(name) for name in baseline or []]
     for name in model or []:
@@ -120,6 +129,8 @@ def evaluate(
     console = Console(quiet=quiet)
     if arrays:
         samples = samples_from_arrays(Path(inputs[0]), parse_subset(subset, "--subset"), chain, seed)[: limit or None]
+        if slice_ is not None:
+            samples = slice_.select(samples, key=lambda sample: int(sample.name))
     else:
         samples = make_samples(items, chain, seed, channels)
         if not samples:
@@ -148,7 +159,7 @@ def evaluate(
              "images": len(samples),
              "classifier": classifier, "clean_accuracy": clean_accuracy if digit_classifier else None,
              "models": model or [], "baselines": baseline or [], "tta": tta, "tile": tile, "overlap": overlap, "device": device,
-             "precision": precision}
+             "precision": precision, "shard": f"{slice_.index}/{slice_.count}" if slice_ else None, "limit": limit}
     for path in save or []:
         save_table(path, scores, setup)
     if grid is not None:

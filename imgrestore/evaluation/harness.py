@@ -168,20 +168,28 @@ def score(method: Method, samples: list[Sample], classifier: tuple[torch.nn.Modu
         predicted = predict(*classifier, restored)
         accuracy = float(np.mean(predicted == np.array([s.label for s in samples])))
     megapixels = sum(s.clean.shape[0] * s.clean.shape[1] for s in samples) / 1e6
+    return summarise(method.name, per_image, accuracy, seconds, megapixels), restored
+
+
+def summarise(method: str, per_image: dict[str, dict[str, float | None]], accuracy: float | None,
+              seconds: float, megapixels: float) -> Score:
+    """A method's :class:`Score` from its per-image scores: means over the images (SSIM only if every image
+    has one, the masked MSE over the images that had a mask)."""
     values = list(per_image.values())
-    masked = [v["mse_masked"] for v in values if "mse_masked" in v]
+    ssims = [v.get("ssim") for v in values]
+    masked = [v["mse_masked"] for v in values if v.get("mse_masked") is not None]
     return Score(
-        method=method.name,
+        method=method,
         psnr=float(np.mean([v["psnr"] for v in values])),
-        ssim=float(np.mean([v["ssim"] for v in values])) if with_ssim else None,
+        ssim=float(np.mean(ssims)) if all(x is not None for x in ssims) else None,
         mse=float(np.mean([v["mse"] for v in values])),
         mse_masked=float(np.mean(masked)) if masked else None,
         accuracy=accuracy,
         seconds=seconds,
         megapixels_per_second=megapixels / seconds if seconds > 0 else float("inf"),
-        images=len(samples),
+        images=len(values),
         per_image=per_image,
-    ), restored
+    )
 
 
 def columns(scores: list[Score]) -> list[tuple[str, str]]:

@@ -101,3 +101,31 @@ def test_channels_option_selects_colour_or_converts_to_gray(tmp_path, capsys):
     assert sizes == {"any": 2, "colour": 1, "gray": 2}
     code, _, err = run(main, capsys, "eval", str(tmp_path / "in"), "--baseline", "identity", "--channels", "cmyk")
     assert code == 2 and "--channels cmyk" in err
+
+
+def test_sharded_eval_merged_by_report_equals_one_run(clean_folder, tmp_path, capsys):
+    """Two shards' score files, merged, give the table of the unsharded run: every image once, the same
+    per-image scores and means; files of another experiment are refused instead of mixed."""
+    common = ["eval", str(clean_folder), "--degrade", "gaussian:sigma=20", "--seed", "3", "--baseline", "identity",
+              "--baseline", "nlm", "-q"]
+    assert run(main, capsys, *common, "--save", str(tmp_path / "all.json"))[0] == 0
+    for index in (0, 1):
+        code, _, err = run(main, capsys, *common, "--shard", f"{index}/2", "--save", str(tmp_path / f"part{index}.json"))
+        assert code == 0, err
+    parts = [json.loads((tmp_path / f"part{i}.json").read_text())["results"][0]["per_image"] for i in (0, 1)]
+    assert sorted(parts[0]) == ["a.png", "c.png"] and sorted(parts[1]) == ["b.png"]  # every 2nd by name
+    code, _, err = run(main, capsys, "report", str(tmp_path / "part0.json"), str(tmp_path / "part1.json"),
+                       "--save", str(tmp_path / "merged.json"), "-q")
+    assert code == 0, err
+    whole = json.loads((tmp_path / "all.json").read_text())
+    merged = json.loads((tmp_path / "merged.json").read_text())
+    assert merged["setup"]["images"] == 3
+    for one, both in zip(whole["results"], merged["results"], strict=True):
+        assert both["method"] == one["method"] and both["images"] == 3
+        assert both["per_image"] == one["per_image"]
+        assert both["psnr"] == pytest.approx(one["psnr"], abs=1e-9)
+        assert both["ssim"] == pytest.approx(one["ssim"], abs=1e-9)
+    assert run(main, capsys, "eval", str(clean_folder), "--degrade", "gaussian:sigma=30", "--baseline", "identity",
+               "--baseline", "nlm", "--shard", "1/2", "--save", str(tmp_path / "other.json"), "-q")[0] == 0
+    code, _, err = run(main, capsys, "report", str(tmp_path / "part0.json"), str(tmp_path / "other.json"), "-q")
+    assert code == 2 and "different experiments" in err and "degrade" in err

@@ -4,6 +4,7 @@ exactly, a missing or mis-sized mask failing its file alone, and the mask-aware 
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -123,3 +124,43 @@ def test_the_masks_corrupt_saves_are_found_and_joined(tmp_path, capsys):
     holed = to_uint8(read_image(tmp_path / "holed" / "p.png").pixels)
     out = to_uint8(read_image(tmp_path / "out" / "p.png").pixels)
     assert np.array_equal(holed[~union], out[~union]) and not np.array_equal(holed[union], out[union])
+
+
+def test_the_bundled_photo_inpainter_is_the_default_and_fills_better_than_telea(tmp_path, capsys):
+    """`inpaint --mask` with no -m gives a photo to the bundled inpaint-photo (gated-unet, trained by `train`):
+    inside the scratches and boxes of the example photos its fill is closer to the truth than OpenCV's Telea."""
+    import cv2
+
+    from imgrestore.weights import catalog
+
+    if "inpaint-photo" not in catalog.bundled_names():
+        pytest.skip("inpaint-photo is not trained and bundled yet (issue 21; lab/TRAINING.md, session 6)")
+    examples = Path(__file__).resolve().parents[2] / "examples" / "clean"
+    src, masks = tmp_path / "photos", tmp_path / "masks"
+    rng = np.random.default_rng(4)
+    for path in sorted(examples.glob("*.png")):
+        pixels = to_uint8(read_image(path).pixels)
+        missing = np.zeros(pixels.shape[:2], np.uint8)
+        for _ in range(3):  # boxes of 16-28 px and strokes 3-7 px wide
+            top, left = rng.integers(8, pixels.shape[0] - 36), rng.integers(8, pixels.shape[1] - 36)
+            missing[top:top + rng.integers(16, 29), left:left + rng.integers(16, 29)] = 1
+            start, end = rng.integers(0, pixels.shape[:2][::-1], 2), rng.integers(0, pixels.shape[:2][::-1], 2)
+            cv2.line(missing, tuple(map(int, start)), tuple(map(int, end)), 1, int(rng.integers(3, 8)))
+        damaged = pixels.copy()
+        damaged[missing > 0] = 0
+        write_png(src / path.name, damaged / 255.0)
+        write_png(masks / path.name, missing[..., None].astype(np.float64))
+    report = tmp_path / "report.json"
+    code, _, err = run(main, capsys, "inpaint", str(src), "-o", str(tmp_path / "out"), "--mask", str(masks),
+                       "--report", str(report), "-q")
+    assert code == 0, err
+    assert {row["model"] for row in json.loads(report.read_text())["files"]} == {"inpaint-photo"}
+    for path in sorted(examples.glob("*.png")):
+        clean = to_uint8(read_image(path).pixels).astype(np.float64)
+        missing = read_image(masks / path.name).pixels[..., 0] > 0.5
+        damaged = to_uint8(read_image(src / path.name).pixels)
+        ours = to_uint8(read_image(tmp_path / "out" / path.name).pixels).astype(np.float64)
+        telea = cv2.inpaint(np.ascontiguousarray(damaged), missing.astype(np.uint8), 3, cv2.INPAINT_TELEA)
+        telea = telea.reshape(clean.shape).astype(np.float64)
+        errors = [float(np.mean((filled[missing] - clean[missing]) ** 2)) for filled in (ours, telea)]
+        assert errors[0] < errors[1], (path.name, errors)
