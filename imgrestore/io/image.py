@@ -292,6 +292,12 @@ def _quantize(values: np.ndarray, bit_depth: int) -> np.ndarray:
     return out
 
 
+# zlib level of 8-bit PNG output: OpenCV's default, which its 16-bit path here and most rival tools (through
+# cv2.imwrite) write with. Pillow's own default, 6, took 5.1 of the 53 seconds of a 12 MP photo through the
+# photo denoiser on 2 cores; level 1 encodes a training photo 4.4x faster for a file 20 % larger.
+PNG_COMPRESS_LEVEL = 1
+
+
 def _png_chunk(kind: bytes, body: bytes) -> bytes:
     return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body) & 0xFFFFFFFF)
 
@@ -375,6 +381,8 @@ def encode_image(image: Image, fmt: str | None = None, quality: int = 95) -> tup
     else:
         pil = PILImage.fromarray(stacked, "RGBA" if stacked.shape[2] == 4 else "RGB")
     options: dict = {}
+    if fmt == "PNG":
+        options["compress_level"] = PNG_COMPRESS_LEVEL
     if fmt == "JPEG" or (fmt == "WEBP" and not image.lossless):
         options["quality"] = quality
     if fmt == "WEBP" and image.lossless:
