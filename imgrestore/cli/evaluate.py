@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
@@ -22,6 +22,9 @@ from imgrestore.cli.options import (
     TileOpt,
 )
 from imgrestore.errors import UsageError
+
+if TYPE_CHECKING:
+    from imgrestore.evaluation.harness import Score
 
 
 def split_tta(reference: str, default: bool) -> tuple[str, bool]:
@@ -44,6 +47,17 @@ def noise_levels_for(sigma: str, samples: list) -> list[float] | None:
         return [s.noise_level for s in samples]
     value = parse_sigma(sigma)
     return None if value is None else [value] * len(samples)
+
+
+def scores_table(scores: list[Score], title: str) -> Table:
+    """The printed table of `eval` (and of `report` merging eval shards): one row per method."""
+    from imgrestore.evaluation.harness import cell, columns
+
+    cols = columns(scores)
+    table = Table("method", *(h for h, _ in cols), title=title)
+    for score in scores:
+        table.add_row(score.method, *(cell(score, a) for _, a in cols))
+    return table
 
 
 def evaluate(
@@ -83,8 +97,6 @@ def evaluate(
     from imgrestore.evaluation.baselines import make_baseline
     from imgrestore.evaluation.harness import (
         ModelMethod,
-        cell,
-        columns,
         load_classifier,
         make_grid,
         make_samples,
@@ -150,11 +162,7 @@ def evaluate(
             scores.append(result)
             outputs.append((method.name, restored))
             bar.advance(1, f"{method.name}: {result.psnr:.2f} dB")
-    cols = columns(scores)
-    table = Table("method", *(h for h, _ in cols), title=f"{degrade} · sigma {sigma} · seed {seed} · {len(samples)} images")
-    for s in scores:
-        table.add_row(s.method, *(cell(s, a) for _, a in cols))
-    console.table(table)
+    console.table(scores_table(scores, f"{degrade} · sigma {sigma} · seed {seed} · {len(samples)} images"))
     setup = {"inputs": inputs, "subset": subset, "degrade": chain.spec(full=True), "sigma": sigma, "channels": channels, "seed": seed,
              "images": len(samples),
              "classifier": classifier, "clean_accuracy": clean_accuracy if digit_classifier else None,

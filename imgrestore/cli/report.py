@@ -52,21 +52,15 @@ def _merge_folder_job(output: Path, save: Path | None, console: Console) -> None
 
 
 def _merge_eval(paths: list[Path], save: Path | None, console: Console) -> None:
-    from rich.table import Table
-
-    from imgrestore.evaluation.harness import cell, columns, save_table
+    from imgrestore.cli.evaluate import scores_table
+    from imgrestore.evaluation.harness import save_table
     from imgrestore.evaluation.merge import merge_parts, read_part
 
     for path in paths:
         if not path.is_file():
             raise UsageError(f"{path}: no such file")
     setup, scores = merge_parts([read_part(path) for path in paths])
-    cols = columns(scores)
-    table = Table("method", *(h for h, _ in cols),
-                  title=f"{setup.get('degrade')} · sigma {setup.get('sigma')} · seed {setup.get('seed')} · "
-                        f"{setup['images']} images merged from {len(paths)} files")
-    for score in scores:
-        table.add_row(score.method, *(cell(score, a) for _, a in cols))
-    console.table(table)
+    console.table(scores_table(scores, f"{setup.get('degrade')} · sigma {setup.get('sigma')} · seed {setup.get('seed')} · "
+                                       f"{setup['images']} images merged from {len(paths)} files"))
     if save is not None:
         save_table(save, scores, setup)
