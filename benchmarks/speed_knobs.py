@@ -1,7 +1,7 @@
 """What the CPU settings buy: one photo model's model-only rate with each knob of issue 24 on and off.
 
 The Restorer's module and inputs in channels_last (the default on the CPU) against contiguous NCHW, with and
-without `torch.compile`, at 1 and at every core's thread, on a batch of 512 px tiles (the default tile) of a
+without `torch.compile`, at 1 and at every core's thread, on a batch of 384 px tiles (`--tile`; a 1024 px side's default tiles) of a
 synthetic noisy photo, fp32; each row after two warm-up calls, the best of three. Printed as a Markdown table.
 
     python benchmarks/speed_knobs.py                        # resunet-color
@@ -38,13 +38,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--model", default="resunet-color")
     parser.add_argument("--tiles", type=int, default=2)
+    parser.add_argument("--tile", type=int, default=384, help="tile side (384: a 1024 px side's default tiles)")
     parser.add_argument("--no-compile", action="store_true")
     args = parser.parse_args()
     restorer = load_restorer(args.model, device="cpu", precision="fp32")
-    x = torch.rand(args.tiles, restorer.channels, 512, 512, generator=torch.Generator().manual_seed(0))
+    x = torch.rand(args.tiles, restorer.channels, args.tile, args.tile, generator=torch.Generator().manual_seed(0))
     sigma = torch.full((args.tiles,), 25.0 / 255) if restorer.uses_noise_level else None
     cores = os.cpu_count() or 1
-    print(f"{args.model}, {args.tiles} tiles of 512 px, fp32, {cores} cores\n")
+    print(f"{args.model}, {args.tiles} tiles of {args.tile} px, fp32, {cores} cores\n")
     print("| threads | layout | compiled | MP/s |\n|---|---|---|---|")
     for threads in sorted({1, cores}):
         torch.set_num_threads(threads)
