@@ -24,6 +24,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import cv2
@@ -40,21 +41,32 @@ from imgrestore.weights import catalog
 PHOTO_MODELS = ("resunet-color", "resunet-gray", "resunet-real", "dae-photo-color", "dae-photo-gray", "sr-photo-x2")
 
 
+def best_seconds(call: Callable[[], object], repeats: int) -> float:
+    """The fastest of ``repeats`` timed calls after one untimed warm-up call: oneDNN plans each input shape on
+    its first call, and this machine's run-to-run spread is about 10 %."""
+    call()
+    best = float("inf")
+    for _ in range(repeats):
+        started = time.perf_counter()
+        call()
+        best = min(best, time.perf_counter() - started)
+    return best
+
+
 def model_rate(name: str, image: np.ndarray, device: str, precision: str, repeats: int = 2) -> tuple[float, str]:
-    """(output MP/s, the precision that ran) of ``name`` on ``image``: the best of ``repeats`` calls after a
-    warm-up call on the same image (this machine's run-to-run spread is about 10 %)."""
+    """(output MP/s, the precision that ran) of ``name`` on ``image``, by :func:`best_seconds`."""
     restorer = load_restorer(name, device=device, precision=precision)
     pixels = image if restorer.channels == 3 else image.mean(axis=2, keepdims=True).astype(np.float32)
     options = RestoreOptions(scale=restorer.scale, sigma=25.0)
-    best = float("inf")
-    for attempt in range(1 + repeats):  # the first call is the warm-up: oneDNN plans each tile shape once
-        started = time.perf_counter()
-        out = restore_pixels([pixels], restorer, options)[0]
+    outputs: list[np.ndarray] = []
+
+    def call() -> None:
+        outputs[:] = restore_pixels([pixels], restorer, options)
         if device.startswith("cuda"):
             torch.cuda.synchronize()
-        if attempt:
-            best = min(best, time.perf_counter() - started)
-    return out.shape[0] * out.shape[1] / 1e6 / best, restorer.precision
+
+    seconds = best_seconds(call, repeats)
+    return outputs[0].shape[0] * outputs[0].shape[1] / 1e6 / seconds, restorer.precision
 
 
 def reference_ffdnet_rate(image: np.ndarray) -> float:
@@ -68,14 +80,9 @@ def reference_ffdnet_rate(image: np.ndarray) -> float:
     model.eval()
     x = torch.from_numpy(np.ascontiguousarray(image.transpose(2, 0, 1)))[None]
     sigma = torch.tensor([25 / 255])
-    best = float("inf")
     with torch.inference_mode():
-        for attempt in range(3):  # a warm-up on the same image, then the best of two, as for ours
-            started = time.perf_counter()
-            model(x, sigma)
-            if attempt:
-                best = min(best, time.perf_counter() - started)
-    return image.shape[0] * image.shape[1] / 1e6 / best
+        seconds = best_seconds(lambda: model(x, sigma), repeats=2)
+    return image.shape[0] * image.shape[1] / 1e6 / seconds
 
 
 def baseline_rate(name: str, image: np.ndarray) -> float:

@@ -1,8 +1,8 @@
 """What the CPU settings buy: one photo model's model-only rate with each knob of issue 24 on and off.
 
 The Restorer's module and inputs in channels_last (the default on the CPU) against contiguous NCHW, with and
-without `torch.compile`, at 1 and at every core's thread, on a batch of 384 px tiles (`--tile`; a 1024 px side's default tiles) of a
-synthetic noisy photo, fp32; each row after two warm-up calls, the best of three. Printed as a Markdown table.
+without `torch.compile`, at 1 and at every core's thread, on a batch of 384 px tiles (`--tile`; a 1024 px
+side's default tiles) of a synthetic noisy photo, fp32; each row after two warm-up calls, the best of three. Printed as a Markdown table.
 
     python benchmarks/speed_knobs.py                        # resunet-color
     python benchmarks/speed_knobs.py --model sr-photo-x2 --no-compile
