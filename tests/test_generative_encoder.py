@@ -98,3 +98,21 @@ def test_restore_task_applies_the_weights_task_options(tiny_ge, toy_digits, tmp_
                        "--task", "denoise", "--report", str(report), "-q")
     assert code == 0, err
     assert json.loads(report.read_text())["files"][0]["model"] == "tuned:lam=0.5,steps=3"
+
+
+def test_hinge_gan_loss_has_its_margins_and_trains_a_generator(toy_digits, tmp_path, capsys):
+    from imgrestore.training.objectives.gan import gan_loss
+
+    hinge, bce = gan_loss("hinge"), gan_loss("bce")
+    real, fake = torch.tensor([2.0, 0.5]), torch.tensor([-3.0, 0.0])
+    # past the margin (real 2 > 1, fake -3 < -1) a score adds nothing; inside it the loss is linear
+    assert hinge.discriminator(real, fake).item() == pytest.approx((0 + 0.5) / 2 + (0 + 1.0) / 2)
+    assert hinge.generator(fake).item() == pytest.approx(1.5)
+    assert bce.discriminator(real, fake).item() != hinge.discriminator(real, fake).item()
+    out = tmp_path / "g.safetensors"
+    assert main(["train", "--arch", "dcgan", *GEN, "--data", str(toy_digits), "--steps", "3", "--gan-loss", "hinge",
+                 *COMMON, "-o", str(out)]) == 0
+    assert "--gan-loss hinge" in read_meta(out).training["command"]
+    code, _, err = run(main, capsys, "train", "--arch", "dcgan", *GEN, "--data", str(toy_digits), "--steps", "1",
+                       "--gan-loss", "wasserstein", *COMMON, "-o", str(tmp_path / "bad.safetensors"))
+    assert code == 2 and "--gan-loss wasserstein: expected one of bce, hinge" in err

@@ -109,6 +109,7 @@ def train(
     adv_weight: Annotated[float, typer.Option("--adv-weight", min=0.0, help="Adversarial architectures: weight of the discriminator's real/fake term (0 with --cls-weight 0: pixel loss only, no discriminator).")] = 0.0,
     cls_weight: Annotated[float, typer.Option("--cls-weight", min=0.0, help="Adversarial architectures: weight of the embedded classifier's class-attribute term (needs labelled data).")] = 0.0,
     disc_lr: Annotated[float, typer.Option("--disc-lr", min=0.0, help="Architectures trained against a discriminator (resgan, dcgan): the discriminator's peak learning rate, on the same schedule (0: the same as --lr).")] = 0.0,
+    gan_loss: Annotated[str, typer.Option("--gan-loss", help="Unconditional GANs (dcgan): bce (non-saturating, real labels smoothed to 0.9: DCGAN's) or hinge (SAGAN/BigGAN's: the discriminator's margin loss, the generator raises its score).")] = "bce",
     weight_decay: Annotated[float, typer.Option("--weight-decay", min=0.0, help="L2 penalty on the weights (Adam weight decay).")] = 0.0,
     domain: Annotated[str, typer.Option("--domain", help="Recorded in the metadata: photo, digits, ...")] = "photo",
     task: Annotated[str, typer.Option("--task", help="What the model is for, recorded in its metadata (default: the architecture's own). A noise-level model trained with --task dejpeg is told the JPEG compression level instead of the noise sigma, and becomes a `dejpeg` model.", show_default=False)] = "",
@@ -141,7 +142,7 @@ def train(
         val=val, subset=parse_subset(subset, "--subset"), val_subset=parse_subset(val_subset, "--val-subset"),
         augment=augment, shift=shift, distort=distort, zoom=parse_zoom(zoom), device=device, degrade=degrade_spec(degrade, sigma), crop=crop, batch=batch, steps=steps,
         lr=lr, weight_decay=weight_decay, ema=ema, init=str(init) if init else None, init_parts=parse_parts(init_part or []),
-        loss=loss, pixel_weight=pixel_weight, adv_weight=adv_weight, cls_weight=cls_weight, disc_lr=disc_lr, seed=seed, precision=precision, checkpoint_every=checkpoint_every, val_every=val_every,
+        loss=loss, pixel_weight=pixel_weight, adv_weight=adv_weight, cls_weight=cls_weight, disc_lr=disc_lr, gan_loss=gan_loss, seed=seed, precision=precision, checkpoint_every=checkpoint_every, val_every=val_every,
         workdir=str(workdir) if workdir else "", domain=domain, task=checked_task(task, arch, parse_config(config or [])),
     )
     console = Console(quiet=quiet)

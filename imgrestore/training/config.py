@@ -62,6 +62,7 @@ class TrainConfig:
     adv_weight: float = field(default=0.0, metadata=_flag("--adv-weight", optional=True))  # adversarial: real/fake term
     cls_weight: float = field(default=0.0, metadata=_flag("--cls-weight", optional=True))  # adversarial: class term
     disc_lr: float = field(default=0.0, metadata=_flag("--disc-lr", optional=True))  # 0: the discriminator uses lr
+    gan_loss: str = field(default="bce", metadata=_flag("--gan-loss", optional=True))  # dcgan: bce or hinge
     seed: int = field(default=0, metadata=_flag("--seed"))
     device: str = field(default="auto", metadata=_flag("--device"))
     precision: str = field(default="auto", metadata=_flag("--precision"))  # recorded as resolved (bf16 or fp32)

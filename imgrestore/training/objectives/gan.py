@@ -1,18 +1,30 @@
 """Unconditional GAN training of an image generator (the generative encoder's G).
 
-Each step draws latent codes z ~ N(0, I) and a batch of real images; the generator minimises the
-non-saturating loss BCE(D(G(z)), 1), then the discriminator (``spec.discriminator``, kept in
-the checkpoint, not exported) steps on BCE(D(x), 0.9) + BCE(D(G(z)), 0) (one-sided label smoothing). A generator has no restoring
-metric to validate, so the export holds the last weights.
+Each step draws latent codes z ~ N(0, I) and a batch of real images; the generator steps, then the
+discriminator (``spec.discriminator``, kept in the checkpoint, not exported), on the losses ``--gan-loss``
+names (:data:`GAN_LOSSES`):
+
+* ``bce`` (DCGAN): the generator minimises the non-saturating BCE(D(G(z)), 1), the discriminator
+  BCE(D(x), 0.9) + BCE(D(G(z)), 0) (one-sided label smoothing);
+* ``hinge`` (SAGAN, BigGAN): the generator minimises -D(G(z)), the discriminator
+  relu(1 - D(x)) + relu(1 + D(G(z))): scores past the margin stop pulling, so neither side saturates.
+
+A generator has no restoring metric to validate, so the export holds the last weights (the average with
+``--ema``).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 import torch
 from torch import nn
 from torch.nn.functional import binary_cross_entropy_with_logits as bce
+from torch.nn.functional import relu
+
+from imgrestore.errors import UsageError
 
 from imgrestore.training.objectives.base import (
     Batch,
@@ -23,6 +35,31 @@ from imgrestore.training.objectives.base import (
 )
 
 REAL_LABEL = 0.9  # one-sided label smoothing: a discriminator that is never certain keeps the generator's gradients alive
+
+
+@dataclass(frozen=True)
+class GanLoss:
+    """The two sides of one GAN loss, on the discriminator's raw scores (logits)."""
+
+    generator: Callable[[torch.Tensor], torch.Tensor]  # fake scores -> generator loss
+    discriminator: Callable[[torch.Tensor, torch.Tensor], torch.Tensor]  # real, fake scores -> discriminator loss
+
+
+GAN_LOSSES = {
+    "bce": GanLoss(
+        generator=lambda fake: bce(fake, torch.ones_like(fake)),
+        discriminator=lambda real, fake: bce(real, torch.full_like(real, REAL_LABEL)) + bce(fake, torch.zeros_like(fake))),
+    "hinge": GanLoss(
+        generator=lambda fake: -fake.mean(),
+        discriminator=lambda real, fake: relu(1 - real).mean() + relu(1 + fake).mean()),
+}
+
+
+def gan_loss(name: str) -> GanLoss:
+    try:
+        return GAN_LOSSES[name]
+    except KeyError:
+        raise UsageError(f"--gan-loss {name}: expected one of {', '.join(GAN_LOSSES)}") from None
 
 
 class GanObjective(Objective):
@@ -36,6 +73,7 @@ class GanObjective(Objective):
         self.optimizer = torch.optim.Adam(self.discriminator.parameters(), lr=discriminator_lr(ctx.config, ctx.config.lr),
                                           betas=(0.5, 0.999))
         self.z_dim = ctx.arch_config.z_dim
+        self.losses = gan_loss(ctx.config.gan_loss)
 
     def batch(self) -> Batch:
         ctx = self.ctx
@@ -45,14 +83,13 @@ class GanObjective(Objective):
         return Batch(z.to(ctx.device), real.to(ctx.device))
 
     def loss(self, output: torch.Tensor, batch: Batch) -> tuple[torch.Tensor, dict[str, float]]:
-        verdict = self.discriminator(output)
-        return bce(verdict.float(), torch.ones_like(verdict, dtype=torch.float32)), {}
+        return self.losses.generator(self.discriminator(output).float()), {}
 
     def after_step(self, output: torch.Tensor, batch: Batch, lr: float) -> dict[str, float]:
         for group in self.optimizer.param_groups:
             group["lr"] = discriminator_lr(self.ctx.config, lr)
         real, fake = self.discriminator(batch.targets), self.discriminator(output)
-        loss = bce(real, torch.full_like(real, REAL_LABEL)) + bce(fake, torch.zeros_like(fake))
+        loss = self.losses.discriminator(real.float(), fake.float())
         self.optimizer.zero_grad(set_to_none=True)
         loss.backward()
         nn.utils.clip_grad_norm_(self.discriminator.parameters(), 1.0)
