@@ -25,7 +25,6 @@ from torch.nn.functional import binary_cross_entropy_with_logits as bce
 from torch.nn.functional import relu
 
 from imgrestore.errors import UsageError
-
 from imgrestore.training.objectives.base import (
     Batch,
     Objective,
