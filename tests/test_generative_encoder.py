@@ -116,3 +116,13 @@ def test_hinge_gan_loss_has_its_margins_and_trains_a_generator(toy_digits, tmp_p
     code, _, err = run(main, capsys, "train", "--arch", "dcgan", *GEN, "--data", str(toy_digits), "--steps", "1",
                        "--gan-loss", "wasserstein", *COMMON, "-o", str(tmp_path / "bad.safetensors"))
     assert code == 2 and "--gan-loss wasserstein: expected one of bce, hinge" in err
+
+
+def test_a_generator_trains_under_bf16_autocast(toy_digits, tmp_path):
+    """The generator's bf16 output reaches the discriminator's own fp32 step as fp32 (a bf16 tensor there
+    failed: 'Input type (c10::BFloat16) and bias type (float) should be the same')."""
+    out = tmp_path / "g.safetensors"
+    common = [arg for arg in COMMON if arg not in ("--precision", "fp32")]
+    assert main(["train", "--arch", "dcgan", *GEN, "--data", str(toy_digits), "--steps", "2", "--precision", "bf16",
+                 *common, "-o", str(out)]) == 0
+    assert "--precision bf16" in read_meta(out).training["command"]

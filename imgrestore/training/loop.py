@@ -185,7 +185,8 @@ class Run:
         dtype = self.restorer.dtype
         with torch.autocast(self.context.device.type, dtype=dtype, enabled=dtype != torch.float32):
             output = self.objective.forward(self.trainable, batch)
-        loss, logs = self.objective.loss(output.float(), batch)
+        output = output.float()  # the loss and the objective's own networks (a discriminator) run in fp32
+        loss, logs = self.objective.loss(output, batch)
         self.optimizer.zero_grad(set_to_none=True)
         self.scaler.scale(loss).backward()
         self.scaler.unscale_(self.optimizer)
