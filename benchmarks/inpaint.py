@@ -8,7 +8,9 @@ its code: this file's draw order is our reading of it, so its baseline rows are 
 ours rather than copied. Scores: PSNR and SSIM on the whole image, PSNR inside the mask; MP/s of
 output pixels. Rows: the masked input, OpenCV Telea and Navier-Stokes (radius 3 and 5), scikit-image's
 biharmonic, and every --model through `imgrestore.jobs.inpaint.fill_holes`, the code `imgrestore inpaint
---mask` runs (a mask-aware model directly; a noise-level denoiser by plug-and-play from a Telea start).
+--mask` runs (a mask-aware model directly; a noise-level denoiser by plug-and-play from
+the smooth fill), and `--smooth N` rows for that fill alone (push-pull, then N smoothing iterations). `--images DIR`
+runs the same draw on another folder of PNG photos (the test split: runs/photos-test).
 `--grid FILE` writes a crop of one val image per method, side by side, the clean crop last; `--seams TILE`
 compares each model's output in TILE px tiles with its whole-image output (a seam shows as a difference).
 
@@ -24,8 +26,10 @@ from pathlib import Path
 
 import cv2
 import numpy as np
+import torch
 from PIL import Image
 
+from imgrestore.fills import smooth_fill
 from imgrestore.jobs.inpaint import fill_holes
 from imgrestore.metrics import ssim
 from imgrestore.pipeline import RestoreOptions, load_restorer
@@ -59,10 +63,11 @@ def boxes(height: int, width: int, rng: np.random.Generator) -> np.ndarray:
     return canvas
 
 
-def damaged_set(shared: Path) -> dict[str, list[tuple[np.ndarray, np.ndarray, np.ndarray]]]:
-    """Per mask kind: (clean, damaged, mask) of the colour val images, in the protocol's draw order."""
+def damaged_set(shared: Path, images: Path | None = None) -> dict[str, list[tuple[np.ndarray, np.ndarray, np.ndarray]]]:
+    """Per mask kind: (clean, damaged, mask) of the colour images (val unless ``images`` names a folder),
+    in the protocol's draw order."""
     out: dict[str, list] = {kind: [] for kind in KINDS}
-    for index, path in enumerate(sorted((shared / "data/photos/val").glob("*.png"))):
+    for index, path in enumerate(sorted((images or shared / "data/photos/val").glob("*.png"))):
         pil = Image.open(path)
         if pil.mode not in ("RGB", "RGBA"):
             continue
@@ -84,6 +89,17 @@ def biharmonic(damaged: np.ndarray, mask: np.ndarray) -> np.ndarray:
     from skimage.restoration import inpaint_biharmonic
 
     return np.round(np.clip(inpaint_biharmonic(damaged / 255.0, mask, channel_axis=-1), 0, 1) * 255).astype(np.uint8)
+
+
+def smooth(iterations: int) -> Inpainter:
+    """imgrestore's classical fill (push-pull, then conjugate gradients towards biharmonic): gated-unet's start."""
+    def run(damaged: np.ndarray, mask: np.ndarray) -> np.ndarray:
+        image = torch.from_numpy(damaged.astype(np.float32) / 255).permute(2, 0, 1)[None]
+        known = torch.from_numpy(1 - mask.astype(np.float32))[None, None]
+        with torch.inference_mode():
+            filled = smooth_fill(image, known, iterations)[0].permute(1, 2, 0).numpy()
+        return np.round(np.clip(filled, 0, 1) * 255).astype(np.uint8)
+    return run
 
 
 def imgrestore_inpainter(name: str, options: RestoreOptions = RestoreOptions()) -> Inpainter:
@@ -124,21 +140,25 @@ def measure(method: Inpainter | None, triples: list) -> tuple[float, float, floa
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--shared", type=Path, default=Path(__file__).resolve().parents[1].parent / "shared")
+    parser.add_argument("--images", type=Path, help="a folder of PNG photos instead of val (e.g. runs/photos-test)")
     parser.add_argument("--model", action="append", default=[], help="an imgrestore model (repeatable)")
+    parser.add_argument("--smooth", type=int, action="append", default=[], metavar="N",
+                        help="a row for imgrestore's classical fill with N smoothing iterations (repeatable)")
     parser.add_argument("--no-baselines", action="store_true", help="only the input and the --model rows")
     parser.add_argument("--seams", type=int, metavar="TILE", help="compare each --model tiled with TILE px tiles "
                         "(the model's overlap) against its whole-image output; with --grid, add those tiled crops")
     parser.add_argument("--grid", type=Path, help="write a crop of the first image's boxes per method here")
     args = parser.parse_args()
-    data = damaged_set(args.shared)
+    data = damaged_set(args.shared, args.images)
     rows: list[tuple[str, Inpainter | None]] = [("masked input (holes = 0)", None)]
     if not args.no_baselines:
         rows += [(f"OpenCV {label}, r {r}", opencv(flag, r)) for label, flag in
                  (("Telea", cv2.INPAINT_TELEA), ("Navier-Stokes", cv2.INPAINT_NS)) for r in (3, 5)]
         rows.append(("scikit-image biharmonic", biharmonic))
+    rows += [(f"imgrestore smooth fill, {n} iterations", smooth(n)) for n in args.smooth]
     rows += [(f"imgrestore {name}", imgrestore_inpainter(name)) for name in args.model]
     coverage = {kind: 100 * np.mean([m.mean() for _, _, m in data[kind]]) for kind in KINDS}
-    print(f"colour val ({len(data['boxes'])} images); pixels masked: scratches {coverage['scratches']:.1f} %, "
+    print(f"{args.images or 'colour val'} ({len(data['boxes'])} images); pixels masked: scratches {coverage['scratches']:.1f} %, "
           f"boxes {coverage['boxes']:.1f} %\n")
     print("| method | scratches PSNR / inside / SSIM | MP/s | boxes PSNR / inside / SSIM | MP/s |")
     print("|---|---|---|---|---|")

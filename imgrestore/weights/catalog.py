@@ -118,7 +118,7 @@ def default_inpainter(domain: str) -> str:
     name = INPAINTERS[domain]
     if name not in bundled_names():
         raise UnknownModelError(f"no bundled inpainter for {domain} images yet: name one with -m "
-                                "(a gated-unet trained by `imgrestore train`, or resunet-color for the plug-and-play solver)")
+                                "(a mask-aware model trained by `imgrestore train`, or resunet-color for the plug-and-play solver)")
     return name
 
 

@@ -7,10 +7,10 @@ an ordinary convolution would average the zeros of a hole into everything near i
 the mask are zeroed before the first layer, so whatever a file holds there (black, white, a
 scratch) has no influence, and the known pixels are copied to the output unchanged.
 
-With ``prefill`` (the default) the holes are first filled by push-pull (each missing pixel takes the
-mean of the known pixels of the finest coarser level that has any, enlarged bilinearly: a smooth fill
-about as good as OpenCV's Telea inside the mask on val), and the network learns a correction to it, its last
-layer starting small: it begins near a classical inpainter instead of at black holes (lab/TRAINING.md).
+With ``prefill`` (the default) the holes are first filled classically (:func:`imgrestore.fills.smooth_fill`:
+push-pull, then ``smooth_iterations`` conjugate-gradient steps towards the biharmonic fill; above
+scikit-image's biharmonic inside the mask on val), and the network learns a correction to it, its last
+layer starting small: it begins at a classical inpainter instead of at black holes (lab/TRAINING.md).
 
 Four scales (strided 2x2 convolutions down, transposed 2x2 up, skips added) give a receptive field of
 well over 100 px at the full resolution, which a 64 px box needs; the lowest scale adds dilated
@@ -26,6 +26,8 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from imgrestore.fills import SMOOTH_ITERATIONS, smooth_fill
+
 
 @dataclass(frozen=True)
 class GatedUNetConfig:
@@ -35,11 +37,14 @@ class GatedUNetConfig:
     widths: tuple[int, ...] = (32, 64, 96, 128)
     blocks: int = 1
     dilations: tuple[int, ...] = (2, 4)  # extra gated blocks at the lowest scale
-    prefill: bool = True  # learn a correction to a push-pull fill rather than the fill itself
+    prefill: bool = True  # learn a correction to a classical fill rather than the fill itself
+    smooth_iterations: int = SMOOTH_ITERATIONS  # of the prefill's smoothing (0: push-pull alone)
 
     def __post_init__(self) -> None:
-        if len(self.widths) < 2 or min(self.widths) < 1 or self.blocks < 1 or any(d < 1 for d in self.dilations):
-            raise ValueError("widths needs two or more positive entries; blocks and dilations must be positive")
+        if len(self.widths) < 2 or min(self.widths) < 1 or self.blocks < 1 or any(d < 1 for d in self.dilations) \
+                or self.smooth_iterations < 0:
+            raise ValueError("widths needs two or more positive entries; blocks and dilations must be positive, "
+                             "smooth_iterations at least 0")
 
 
 class GatedConv(nn.Module):
@@ -66,21 +71,6 @@ class GatedBlock(nn.Module):
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         return x + self.out(self.gated(x))
-
-
-def push_pull(image: torch.Tensor, known: torch.Tensor, levels: int = 8) -> torch.Tensor:
-    """``image`` [B, C, H, W] with the pixels where ``known`` [B, 1, H, W] is 0 filled from coarser levels:
-    each level averages the known pixels of 2x2 blocks (the mean of the known ones only), a pixel still
-    unknown after ``levels`` halvings takes the image's known mean."""
-    if levels == 0 or min(image.shape[-2:]) < 2:
-        total = known.sum((-2, -1), keepdim=True).clamp(min=1e-6)
-        return image * known + (1 - known) * (image * known).sum((-2, -1), keepdim=True) / total
-    weight = F.avg_pool2d(known, 2, ceil_mode=True)  # the pooling's divisor cancels in the ratio below
-    coarse_known = (weight > 0).to(image)
-    coarse = F.avg_pool2d(image * known, 2, ceil_mode=True) / weight.clamp(min=1e-6) * coarse_known
-    filled = F.interpolate(push_pull(coarse, coarse_known, levels - 1), size=image.shape[-2:], mode="bilinear",
-                           align_corners=False)
-    return image * known + (1 - known) * filled
 
 
 def _stage(width: int, blocks: int) -> nn.Sequential:
@@ -110,7 +100,8 @@ class GatedUNet(nn.Module):
         missing = x[:, c:c + 1]
         image = x[:, :c] * (1 - missing)
         if self.config.prefill:
-            image = push_pull(image, 1 - missing)
+            with torch.no_grad():  # a fixed classical fill: nothing in it to learn
+                image = smooth_fill(image.float(), 1 - missing.float(), self.config.smooth_iterations).to(image)
         h = self.head(torch.cat([image, missing], dim=1))
         skips = []
         for stage, down in zip(self.down_stages, self.downs):

@@ -28,11 +28,14 @@ def adapt(state: dict[str, torch.Tensor], source: ResUNetConfig, target: ResUNet
     """Weights of one config as a starting point for another that differs in ``channels``,
     ``noise_map`` or a larger ``blocks``: a gray model from a colour one sees R = G = B, so its input
     filter is the sum of the colour filters and its output the mean of the colour outputs; a blind
-    model drops the noise-map input; extra residual blocks start as identities."""
-    comparable = dataclasses.replace(source, channels=target.channels, noise_map=target.noise_map, blocks=target.blocks)
+    model drops the noise-map input; extra residual blocks start as identities; an inpainter (``mask_input``)
+reads the mask through the noise map's filters."""
+    comparable = dataclasses.replace(source, channels=target.channels, noise_map=target.noise_map, blocks=target.blocks,
+                                     mask_input=target.mask_input, mask_level=target.mask_level,
+                                     smooth_iterations=target.smooth_iterations)
     if comparable != target or target.blocks < source.blocks:
-        raise UsageError(f"--init: resunet {dataclasses.asdict(source)} can only be adapted in channels, noise_map "
-                         "and a larger blocks")
+        raise UsageError(f"--init: resunet {dataclasses.asdict(source)} can only be adapted in channels, noise_map, "
+                         "the inpainter's mask settings and a larger blocks")
     state = dict(state)
     if target.blocks > source.blocks:
         _grow_blocks(state, source, target)
@@ -57,7 +60,8 @@ SPEC = register(ArchSpec(
     task=Task.DENOISE,
     description="Noise-level-conditional U-Net with residual blocks (DRUNet family): imgrestore's photo denoiser",
     size_req=lambda config: SizeRequirements.halved(len(config.widths) - 1),
-    uses_noise_level=lambda config: config.noise_map,
+    uses_noise_level=lambda config: config.noise_map and not config.mask_input,
+    uses_mask=lambda config: config.mask_input,
     # measured (benchmarks/overlap.py): the bundled 4-level resunets need 64 px to stay within 1/255, 32 gives
     # up to 8 levels; a shallower one needs less, by its halvings
     overlap=lambda config: 8 * 2 ** (len(config.widths) - 1),
