@@ -72,3 +72,10 @@ def smooth_fill(image: torch.Tensor, known: torch.Tensor, iterations: int = SMOO
         direction = residual + new_squared / squared.clamp(min=1e-30) * direction
         squared = new_squared
     return image * known + missing * estimate
+
+
+def prefill(image: torch.Tensor, missing: torch.Tensor, iterations: int = SMOOTH_ITERATIONS) -> torch.Tensor:
+    """A mask-aware network's fixed start: ``image`` with its ``missing`` (1) pixels smooth-filled, computed
+    in fp32 outside autograd (nothing in it to learn) and returned in ``image``'s dtype."""
+    with torch.no_grad():
+        return smooth_fill(image.float(), 1 - missing.float(), iterations).to(image)

@@ -20,7 +20,8 @@ from imgrestore.restorer import Restorer
 
 def smooth_start(pixels: np.ndarray, missing: np.ndarray) -> np.ndarray:
     """[H, W, C] 0..1 pixels with the ``missing`` [H, W] ones filled by :func:`imgrestore.fills.smooth_fill`:
-    the solver's starting point (above Telea and biharmonic inside the mask on val; the prior only refines)."""
+    the solver's starting point (on val, level with biharmonic inside scratches and above it inside boxes;
+    the prior only refines)."""
     image = torch.from_numpy(np.ascontiguousarray(pixels.transpose(2, 0, 1), dtype=np.float32))[None]
     known = torch.from_numpy(1 - (missing > 0).astype(np.float32))[None, None]
     with torch.inference_mode():

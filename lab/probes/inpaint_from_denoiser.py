@@ -5,9 +5,13 @@ clean); the output keeps the known pixels. Fresh 128 px crops of runs/data-ms8 w
 every step, Adam, L1 over the missing pixels; printed every 25 steps: the network's L1 inside the mask over the
 smooth fill's, averaged over those 25 batches (below 1 = better than its start on batches it never saw before).
 
+Session 9 ran this with the layers called by hand, before `mask_input` existed; the model now does the same
+arithmetic (smooth fill, mask x mask_level in the map channel, correction inside the mask).
+
     python lab/probes/inpaint_from_denoiser.py [--lr 1e-4] [--steps 150] [--mask-level 0.1]
 """
 import argparse
+import dataclasses
 import time
 from pathlib import Path
 
@@ -35,8 +39,11 @@ images = load_folder(Path(args.data), 3, min_size=128)
 chain = parse_degradation("mask:scratches | mask:holes")
 weights = root / "imgrestore/weights/bundled/resunet-color.safetensors"
 spec = get_arch("resunet")
-model = spec.build(spec.make_config(read_meta(weights).config))
-model.load_state_dict(read_state_dict(weights))
+denoiser_config = spec.make_config(read_meta(weights).config)
+config = dataclasses.replace(denoiser_config, mask_input=True, mask_level=args.mask_level,
+                             smooth_iterations=args.smooth)
+model = spec.build(config)  # resunet's inpainter: the smooth fill in, the mask through the noise map's filters
+model.load_state_dict(spec.adapt(read_state_dict(weights), denoiser_config, config))
 optimizer = torch.optim.Adam(model.parameters(), lr=args.lr)
 ratios: list[float] = []
 started = time.perf_counter()
@@ -44,21 +51,10 @@ for step in range(1, args.steps + 1):
     clean = random_crops(images, 8, 128, generator)
     outcome = chain(clean, generator)
     missing = outcome.mask[:, :1]
-    with torch.no_grad():
-        fill = smooth_fill(quantize(outcome.images) * (1 - missing), 1 - missing, args.smooth)
-    level_map = missing * args.mask_level
-    # resunet takes a per-image sigma; a map is its noise channel's input, so call the layers through a map
-    features = torch.cat([fill, level_map], dim=1)
-    h = model.head(features)
-    skips = []
-    for stage, down in zip(model.down_stages, model.downs):
-        h = stage(h)
-        skips.append(h)
-        h = down(h)
-    h = model.body(h)
-    for up, stage, skip in zip(model.ups, model.up_stages, reversed(skips)):
-        h = stage(up(h) + skip)
-    output = fill + missing * model.tail(h)
+    damaged = quantize(outcome.images)
+    with torch.no_grad():  # the start alone, for the ratio (the model computes the same fill inside)
+        fill = smooth_fill(damaged, 1 - missing, args.smooth)
+    output = model(torch.cat([damaged, missing], dim=1))
     error = ((output - clean).abs() * missing).sum() / (3 * missing.sum())
     start_error = ((fill - clean).abs() * missing).sum() / (3 * missing.sum())
     optimizer.zero_grad()

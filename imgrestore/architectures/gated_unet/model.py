@@ -8,9 +8,9 @@ the mask are zeroed before the first layer, so whatever a file holds there (blac
 scratch) has no influence, and the known pixels are copied to the output unchanged.
 
 With ``prefill`` (the default) the holes are first filled classically (:func:`imgrestore.fills.smooth_fill`:
-push-pull, then ``smooth_iterations`` conjugate-gradient steps towards the biharmonic fill; above
-scikit-image's biharmonic inside the mask on val), and the network learns a correction to it, its last
-layer starting small: it begins at a classical inpainter instead of at black holes (lab/TRAINING.md).
+push-pull, then ``smooth_iterations`` conjugate-gradient steps towards the biharmonic fill; level with
+scikit-image's biharmonic inside the scratches of val, above it inside the boxes), and the network learns
+a correction to it, its last layer starting small: it begins at a classical inpainter instead of at black holes (lab/TRAINING.md).
 
 Four scales (strided 2x2 convolutions down, transposed 2x2 up, skips added) give a receptive field of
 well over 100 px at the full resolution, which a 64 px box needs; the lowest scale adds dilated
@@ -26,7 +26,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from imgrestore.fills import SMOOTH_ITERATIONS, smooth_fill
+from imgrestore.fills import SMOOTH_ITERATIONS, prefill
 
 
 @dataclass(frozen=True)
@@ -100,8 +100,7 @@ class GatedUNet(nn.Module):
         missing = x[:, c:c + 1]
         image = x[:, :c] * (1 - missing)
         if self.config.prefill:
-            with torch.no_grad():  # a fixed classical fill: nothing in it to learn
-                image = smooth_fill(image.float(), 1 - missing.float(), self.config.smooth_iterations).to(image)
+            image = prefill(image, missing, self.config.smooth_iterations)
         h = self.head(torch.cat([image, missing], dim=1))
         skips = []
         for stage, down in zip(self.down_stages, self.downs):

@@ -29,7 +29,7 @@ def adapt(state: dict[str, torch.Tensor], source: ResUNetConfig, target: ResUNet
     ``noise_map`` or a larger ``blocks``: a gray model from a colour one sees R = G = B, so its input
     filter is the sum of the colour filters and its output the mean of the colour outputs; a blind
     model drops the noise-map input; extra residual blocks start as identities; an inpainter (``mask_input``)
-reads the mask through the noise map's filters."""
+    reads the mask through the noise map's filters."""
     comparable = dataclasses.replace(source, channels=target.channels, noise_map=target.noise_map, blocks=target.blocks,
                                      mask_input=target.mask_input, mask_level=target.mask_level,
                                      smooth_iterations=target.smooth_iterations)

@@ -26,7 +26,7 @@ from itertools import pairwise
 import torch
 from torch import nn
 
-from imgrestore.fills import SMOOTH_ITERATIONS, smooth_fill
+from imgrestore.fills import SMOOTH_ITERATIONS, prefill
 
 
 @dataclass(frozen=True)
@@ -107,9 +107,7 @@ class ResUNet(nn.Module):
         """x [B, channels + 1, H, W]: the image and its missing-pixel mask -> the filled image."""
         c = self.config.channels
         missing = x[:, c:c + 1]
-        with torch.no_grad():  # a fixed classical fill: nothing in it to learn
-            filled = smooth_fill(x[:, :c].float() * (1 - missing.float()), 1 - missing.float(),
-                                 self.config.smooth_iterations).to(x)
+        filled = prefill(x[:, :c], missing, self.config.smooth_iterations)
         correction = self.tail(self._features(torch.cat([filled, missing * self.config.mask_level], dim=1)))
         return filled + missing * correction
 
