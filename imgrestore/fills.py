@@ -16,6 +16,7 @@ All of it runs on the images' device in their dtype, with no gradient needed: [B
 
 from __future__ import annotations
 
+import numpy as np
 import torch
 import torch.nn.functional as F
 
@@ -79,3 +80,13 @@ def prefill(image: torch.Tensor, missing: torch.Tensor, iterations: int = SMOOTH
     in fp32 outside autograd (nothing in it to learn) and returned in ``image``'s dtype."""
     with torch.no_grad():
         return smooth_fill(image.float(), 1 - missing.float(), iterations).to(image)
+
+
+def fill_pixels(pixels: np.ndarray, missing: np.ndarray, iterations: int = SMOOTH_ITERATIONS) -> np.ndarray:
+    """[H, W, C] 0..1 float pixels with the ``missing`` [H, W] ones (1) smooth-filled, on the whole image:
+    the plug-and-play solver's start, and what a mask-aware network refines tile by tile."""
+    image = torch.from_numpy(np.ascontiguousarray(pixels.transpose(2, 0, 1), dtype=np.float32))[None]
+    known = torch.from_numpy(1 - (np.asarray(missing) > 0).astype(np.float32))[None, None]
+    with torch.inference_mode():
+        filled = smooth_fill(image, known, iterations)
+    return np.ascontiguousarray(filled[0].permute(1, 2, 0).numpy(), dtype=np.float32)

@@ -18,6 +18,7 @@ from imgrestore import domains
 from imgrestore.architectures import get_arch
 from imgrestore.devices import resolve_device
 from imgrestore.errors import DomainMismatchError, UsageError
+from imgrestore.fills import prefill
 from imgrestore.jpeg_quality import compression_level
 from imgrestore.noise_level import (
     blind_sigma,
@@ -354,6 +355,19 @@ def restore_tiles(images: list[torch.Tensor], restorer: Restorer, options: Resto
                 notes.append(f"out of {restorer.device.type} memory: retried with {batch} tile(s) of {tile} px a pass")
 
 
+def prefilled(restorer: Restorer, inputs: list[torch.Tensor]) -> tuple[list[torch.Tensor], Restorer]:
+    """[C + 1, H, W] image-and-mask inputs with the classical fill the model refines computed on each whole
+    image (on the model's device) before the tiling engine cuts them, and the restorer that expects that;
+    both as given for a model that refines no fill."""
+    iterations = restorer.prefill_iterations
+    if iterations is None:
+        return inputs, restorer
+    device = restorer.device
+    filled = [torch.cat([prefill(x[None, :-1].to(device), x[None, -1:].to(device), iterations)[0].cpu(), x[-1:]])
+              for x in inputs]
+    return filled, restorer.on_prefilled_input()
+
+
 def restore_pixels(images: list[np.ndarray], restorer: Restorer, options: RestoreOptions = RestoreOptions(),
                    levels: list[float] | None = None, masks: list[np.ndarray] | None = None,
                    notes: list[str] | None = None) -> list[np.ndarray]:
@@ -378,6 +392,8 @@ def restore_pixels(images: list[np.ndarray], restorer: Restorer, options: Restor
         pieces = [[torch.cat([part, torch.from_numpy(np.asarray(mask, np.float32))[None]]) for part in parts]
                   for parts, mask in zip(pieces, masks)]
     restored = [t for parts in pieces for t in parts]
+    if restorer.uses_mask:  # the classical fill on the whole image, so that no tile border cuts a hole
+        restored, restorer = prefilled(restorer, restored)
     flat_levels = None if levels is None else [lvl for lvl, parts in zip(levels, pieces) for _ in parts]
     for _ in range(upscale_plan(restorer, options.scale)[1]):
         restored = restore_tiles(restored, restorer, options, flat_levels, notes)

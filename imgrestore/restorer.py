@@ -8,6 +8,7 @@ through this class; training takes gradients through ``restorer.module``.
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import math
 from pathlib import Path
@@ -78,6 +79,7 @@ class Restorer:
         self.module = module.to(self.device).eval()
         if self.device.type == "cpu":
             self.module = self.module.to(memory_format=torch.channels_last)
+        self.prefilled = False  # inputs already hold the model's classical fill: see on_prefilled_input
 
     # -- construction -------------------------------------------------------------------------
     @classmethod
@@ -159,6 +161,19 @@ class Restorer:
         return self.spec.uses_mask(self.config)
 
     @property
+    def prefill_iterations(self) -> int | None:
+        """For a mask-aware model that refines a classical fill (:func:`imgrestore.fills.smooth_fill`), that
+        fill's smoothing iterations; None if it starts from none or its inputs already hold it."""
+        return None if self.prefilled or not self.uses_mask else self.spec.prefill_iterations(self.config)
+
+    def on_prefilled_input(self) -> Restorer:
+        """This restorer (the same module and weights) for inputs whose missing pixels already hold its
+        classical fill, computed on the whole image: the tiles of one image then all refine one fill."""
+        view = copy.copy(self)
+        view.prefilled = True
+        return view
+
+    @property
     def input_channels(self) -> int:
         """Channels of the input tensor: the image's, plus the mask's for a mask-aware model."""
         return self.channels + int(self.uses_mask)
@@ -195,6 +210,8 @@ class Restorer:
         with torch.autocast(self.device.type, dtype=self.dtype, enabled=use_autocast):
             if self.uses_noise_level:
                 y = self.module(x, sigma_tensor(noise_level, x.shape[0], x.device))
+            elif self.prefilled:
+                y = self.module(x, prefilled=True)
             else:
                 y = self.module(x)
         return y.float()

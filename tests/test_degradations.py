@@ -245,3 +245,24 @@ def test_drawn_noise_level_adds_sigmas_in_quadrature():
     assert torch.allclose(levels, outcome.params[0]["sigma"].float()) and len(set(levels.tolist())) == 3
     assert torch.equal(drawn_noise_level(parse_chain("none"), parse_chain("none")(image, torch.Generator())),
                        torch.zeros(3))
+
+
+def test_drawn_level_from_alternatives_follows_each_rows_chain():
+    """A conditioned model can train on alternatives: each image is told the level of the chain it took."""
+    import torch
+
+    from imgrestore.degradations import drawn_level, parse_degradation
+    from imgrestore.jpeg_quality import compression_level
+    from imgrestore.tasks import Task
+
+    image = torch.full((16, 1, 16, 16), 0.5)
+    noise = parse_degradation("gaussian:sigma=10 | gaussian:sigma=40")
+    levels = drawn_level(noise, noise(image, torch.Generator().manual_seed(0)), Task.DENOISE)
+    assert set(levels.tolist()) == {10.0, 40.0}
+    jpeg = parse_degradation("jpeg:quality=90 | jpeg:quality=30")
+    outcome = jpeg(image, torch.Generator().manual_seed(0))
+    expected = torch.zeros(16)
+    for index, rows, _ in outcome.branches:
+        expected[rows] = compression_level([90, 30][index])
+    assert torch.allclose(drawn_level(jpeg, outcome, Task.DEJPEG), expected)
+    assert len(set(expected.tolist())) == 2

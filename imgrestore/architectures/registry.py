@@ -37,6 +37,10 @@ class ArchSpec:
     dtypes: tuple[torch.dtype, ...] = (torch.float32, torch.bfloat16, torch.float16)
     uses_noise_level: Callable[[Any], bool] = lambda config: False  # takes a noise-level map input
     uses_mask: Callable[[Any], bool] = lambda config: False  # takes the missing-pixel mask as one more channel
+    # a mask-aware model that refines a classical fill: that fill's smoothing iterations (None: it starts from
+    # none). Engines compute the fill on the whole image before tiling and call forward(x, prefilled=True), so
+    # a hole cut by a tile border is filled from all of its surroundings, as without tiles
+    prefill_iterations: Callable[[Any], int | None] = lambda config: None
     scale: Callable[[Any], int] = lambda config: 1  # output size / input size (super-resolution: 2, 4)
     # input pixels neighbouring tiles share by default: enough context that the tiled output stays within
     # 1/255 of the whole-image output (measured per bundled model by benchmarks/overlap.py)

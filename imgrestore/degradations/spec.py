@@ -17,6 +17,7 @@ from __future__ import annotations
 import dataclasses
 import types
 import typing
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -94,11 +95,14 @@ def parse_operator(text: str) -> Operator:
 
 @dataclass(frozen=True)
 class Degraded:
-    """The result of a chain on a batch: images, the drawn parameters per operator, the union mask."""
+    """The result of a chain on a batch: images, the drawn parameters per operator, the union mask.
+    From a :class:`Choice`, ``branches`` keeps, per alternative, the batch rows it took and their outcome
+    (``params`` is then empty: rows of different alternatives drew different operators)."""
 
     images: torch.Tensor
     params: list[dict[str, torch.Tensor]]
     mask: torch.Tensor | None
+    branches: tuple[tuple[int, torch.Tensor, Degraded], ...] = ()
 
     def record(self, index: int, chain: Chain) -> list[dict[str, Any]]:
         """JSON-ready parameters drawn for image ``index`` (masks left out: they are saved as files)."""
@@ -157,6 +161,7 @@ class Choice:
         picks = torch.randint(len(self.chains), (x.shape[0],), generator=generator)
         images = x.clone()
         mask = torch.zeros_like(x) if self.makes_mask else None
+        branches = []
         for index, chain in enumerate(self.chains):
             rows = (picks == index).nonzero().flatten()
             if len(rows) == 0:
@@ -165,14 +170,24 @@ class Choice:
             images[rows] = degraded.images
             if mask is not None and degraded.mask is not None:
                 mask[rows] = degraded.mask.to(mask)
-        return Degraded(images, [], mask)
+            branches.append((index, rows, degraded))
+        return Degraded(images, [], mask, tuple(branches))
+
+
+def _per_branch(choice: Choice, degraded: Degraded,
+                level_of: Callable[[Chain, Degraded], torch.Tensor]) -> torch.Tensor:
+    """A per-image level from alternatives: each row's level as the alternative it took reports it."""
+    levels = torch.zeros(degraded.images.shape[0])
+    for index, rows, outcome in degraded.branches:
+        levels[rows] = level_of(choice.chains[index], outcome)
+    return levels
 
 
 def drawn_noise_level(chain: Chain | Choice, degraded: Degraded) -> torch.Tensor:
     """Per image, the Gaussian sigma (0..255) the chain drew: what a noise-level model is told
     in training (several Gaussian steps add in quadrature; 0 if the chain adds none)."""
     if isinstance(chain, Choice):
-        raise SpecError("noise-level models train on one chain, not on alternatives ('|')")
+        return _per_branch(chain, degraded, drawn_noise_level)
     variance = torch.zeros(degraded.images.shape[0], dtype=torch.float64)
     for op, params in zip(chain.ops, degraded.params):
         if op.name == "gaussian":
@@ -184,7 +199,7 @@ def drawn_compression_level(chain: Chain | Choice, degraded: Degraded) -> torch.
     """Per image, the JPEG compression level the chain drew (:func:`imgrestore.jpeg_quality.compression_level`
     of the lowest quality of its JPEG steps; 0 if it compresses nothing): what a JPEG model is told in training."""
     if isinstance(chain, Choice):
-        raise SpecError("quality-conditioned models train on one chain, not on alternatives ('|')")
+        return _per_branch(chain, degraded, drawn_compression_level)
     level = torch.zeros(degraded.images.shape[0], dtype=torch.float64)
     for op, params in zip(chain.ops, degraded.params):
         if op.name == "jpeg":

@@ -11,22 +11,11 @@ import torch
 
 from imgrestore.degradations.linear import KnownMask
 from imgrestore.errors import UsageError
-from imgrestore.fills import smooth_fill
+from imgrestore.fills import fill_pixels
 from imgrestore.io.masks import MaskSource, read_masks
 from imgrestore.pipeline import ModelSelector, RestoreOptions, check_domain, restore_pixels, tile_count, tiles_per_pass
 from imgrestore.pnp import PnPSettings, solve
 from imgrestore.restorer import Restorer
-
-
-def smooth_start(pixels: np.ndarray, missing: np.ndarray) -> np.ndarray:
-    """[H, W, C] 0..1 pixels with the ``missing`` [H, W] ones filled by :func:`imgrestore.fills.smooth_fill`:
-    the solver's starting point (on val, level with biharmonic inside scratches and above it inside boxes;
-    the prior only refines)."""
-    image = torch.from_numpy(np.ascontiguousarray(pixels.transpose(2, 0, 1), dtype=np.float32))[None]
-    known = torch.from_numpy(1 - (missing > 0).astype(np.float32))[None, None]
-    with torch.inference_mode():
-        filled = smooth_fill(image, known)
-    return np.ascontiguousarray(filled[0].permute(1, 2, 0).numpy(), dtype=np.float32)
 
 
 def check_inpainter(restorer: Restorer) -> None:
@@ -54,7 +43,9 @@ def fill_holes(pixels: np.ndarray, missing: np.ndarray, restorer: Restorer, opti
         def denoise(x: np.ndarray, level: float) -> np.ndarray:
             return restore_pixels([x], restorer, options, [level])[0]
 
-        filled = solve(pixels, keep, denoise, 0.0, settings, start=smooth_start(pixels, missing))
+        # the solver starts from the smooth fill (on val level with biharmonic inside scratches, above it
+        # inside boxes): the prior only refines
+        filled = solve(pixels, keep, denoise, 0.0, settings, start=fill_pixels(pixels, missing))
     # the known pixels come back exactly as they were read, whatever the model does near them
     return np.clip(np.where(missing[..., None] > 0, filled, pixels), 0, 1).astype(np.float32)
 

@@ -12,6 +12,7 @@ from imgrestore.degradations.noise import GaussianNoise
 from imgrestore.errors import UsageError
 from imgrestore.metrics import psnr
 from imgrestore.noise_level import blind_sigma
+from imgrestore.pipeline import prefilled
 from imgrestore.restorer import Restorer
 from imgrestore.tiling import restore_images
 from imgrestore.training.data import TrainingSet
@@ -22,10 +23,14 @@ VAL_QUALITIES = (10, 20, 30, 40)  # ../shared/TASKS.md's JPEG protocol: OpenCV a
 
 def validation_chains(degrade: str) -> dict[str, Chain]:
     """What validation measures: PSNR at sigma 15/25/50 for a Gaussian denoiser, at JPEG quality
-    10/20/30/40 (4:2:0) for JPEG alone over a range of qualities, else the training chain (each alternative
-    of a ``|`` spec on its own: psnr_1, psnr_2, ...)."""
+    10/20/30/40 (4:2:0) for JPEG alone over a range of qualities (also when every alternative of a ``|`` spec
+    is such a range: a run that weights some qualities stays comparable), else the training chain (each
+    alternative of a ``|`` spec on its own: psnr_1, psnr_2, ...)."""
     chain = parse_degradation(degrade)
     if isinstance(chain, Choice):
+        standard = [validation_chains(alternative.spec(full=True)) for alternative in chain.chains]
+        if all(s.keys() == standard[0].keys() for s in standard) and "psnr" not in standard[0]:
+            return standard[0]
         return {f"psnr_{index}": alternative for index, alternative in enumerate(chain.chains, start=1)}
     if len(chain.ops) == 1 and isinstance(chain.ops[0], GaussianNoise) and chain.ops[0].coef is None:
         return {f"psnr_sigma{int(s)}": Chain((GaussianNoise(sigma=(s, s)),)) for s in VAL_SIGMAS}
@@ -46,15 +51,15 @@ def validate(restorer: Restorer, val: TrainingSet, chains: dict[str, Chain], see
     scale = restorer.scale
     cleans = [crop_to_multiple(img, scale) for img in val.clean]
 
-    def run(degraded: list[torch.Tensor], levels: list[float] | None) -> float:
-        restored = restore_images(degraded, restorer, tile=256, overlap=16, batch_size=16,
+    def run(degraded: list[torch.Tensor], model: Restorer, levels: list[float] | None) -> float:
+        restored = restore_images(degraded, model, tile=256, overlap=16, batch_size=16,
                                   req=restorer.size_req, tiling=restorer.tiling, levels=levels, scale=scale,
                                   align=restorer.tile_alignment)
         return float(np.mean([psnr(out.numpy(), clean.numpy()) for out, clean in zip(restored, cleans)]))
 
     if val.degraded is not None:
         levels = [blind_sigma(d.permute(1, 2, 0).numpy()) for d in val.degraded] if restorer.uses_noise_level else None
-        return {"psnr": run(val.degraded, levels)}
+        return {"psnr": run(val.degraded, restorer, levels)}
     results: dict[str, float] = {}
     for key, chain in chains.items():
         generator = torch.Generator().manual_seed(seed_for(seed, f"val-{key}"))
@@ -63,7 +68,7 @@ def validate(restorer: Restorer, val: TrainingSet, chains: dict[str, Chain], see
         inputs = [quantize(o.images)[0] for o in outcomes]
         if restorer.uses_mask:
             inputs = [torch.cat([x, o.mask[0, :1].to(x)]) for x, o in zip(inputs, outcomes)]
-        results[key] = run(inputs, levels)
+        results[key] = run(*prefilled(restorer, inputs), levels)
     return results
 
 

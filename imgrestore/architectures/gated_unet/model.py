@@ -95,12 +95,16 @@ class GatedUNet(nn.Module):
             self.tail.weight.data.mul_(0.1)
             nn.init.zeros_(self.tail.bias)
 
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
+    def forward(self, x: torch.Tensor, prefilled: bool = False) -> torch.Tensor:
+        """``prefilled``: the image's missing pixels already hold the classical fill (whole-image)."""
         c = self.config.channels
         missing = x[:, c:c + 1]
-        image = x[:, :c] * (1 - missing)
-        if self.config.prefill:
-            image = prefill(image, missing, self.config.smooth_iterations)
+        if prefilled and self.config.prefill:
+            image = x[:, :c]
+        else:
+            image = x[:, :c] * (1 - missing)
+            if self.config.prefill:
+                image = prefill(image, missing, self.config.smooth_iterations)
         h = self.head(torch.cat([image, missing], dim=1))
         skips = []
         for stage, down in zip(self.down_stages, self.downs):

@@ -62,6 +62,7 @@ SPEC = register(ArchSpec(
     size_req=lambda config: SizeRequirements.halved(len(config.widths) - 1),
     uses_noise_level=lambda config: config.noise_map and not config.mask_input,
     uses_mask=lambda config: config.mask_input,
+    prefill_iterations=lambda config: config.smooth_iterations if config.mask_input else None,
     # measured (benchmarks/overlap.py): the bundled 4-level resunets need 64 px to stay within 1/255, 32 gives
     # up to 8 levels; a shallower one needs less, by its halvings
     overlap=lambda config: 8 * 2 ** (len(config.widths) - 1),

@@ -92,9 +92,9 @@ class ResUNet(nn.Module):
                 block.body[-1].weight.data.mul_(0.1)
         nn.init.zeros_(self.tail.weight)
 
-    def forward(self, x: torch.Tensor, sigma: torch.Tensor | None = None) -> torch.Tensor:
+    def forward(self, x: torch.Tensor, sigma: torch.Tensor | None = None, prefilled: bool = False) -> torch.Tensor:
         if self.config.mask_input:
-            return self._inpaint(x)
+            return self._inpaint(x, prefilled)
         features = x
         if self.config.noise_map:
             if sigma is None:
@@ -103,11 +103,12 @@ class ResUNet(nn.Module):
             features = torch.cat([x, level], dim=1)
         return x + self.tail(self._features(features))
 
-    def _inpaint(self, x: torch.Tensor) -> torch.Tensor:
-        """x [B, channels + 1, H, W]: the image and its missing-pixel mask -> the filled image."""
+    def _inpaint(self, x: torch.Tensor, prefilled: bool) -> torch.Tensor:
+        """x [B, channels + 1, H, W]: the image and its missing-pixel mask -> the filled image; ``prefilled``:
+        the image's missing pixels already hold the classical fill (computed on the whole image)."""
         c = self.config.channels
         missing = x[:, c:c + 1]
-        filled = prefill(x[:, :c], missing, self.config.smooth_iterations)
+        filled = x[:, :c] if prefilled else prefill(x[:, :c], missing, self.config.smooth_iterations)
         correction = self.tail(self._features(torch.cat([filled, missing * self.config.mask_level], dim=1)))
         return filled + missing * correction
 
