@@ -250,6 +250,16 @@ def dihedral(pixels: np.ndarray, k: int) -> np.ndarray:
     return np.ascontiguousarray(np.rot90(pixels[:, ::-1] if k >= 4 else pixels, k % 4))
 
 
+def _pad_to_multiple(pixels: np.ndarray, multiple: int) -> np.ndarray:
+    """[H, W, C] pixels mirrored at the bottom and right to sides that are multiples of ``multiple``: a JPEG
+    model's 8/16 px block grid, counted from the top-left corner, then stays on the grid when flipped."""
+    height, width = pixels.shape[:2]
+    pad = ((0, -height % multiple), (0, -width % multiple), (0, 0))
+    if pad[0][1] == pad[1][1] == 0:
+        return pixels
+    return np.pad(pixels, pad, mode="reflect")
+
+
 def undo_dihedral(pixels: np.ndarray, k: int) -> np.ndarray:
     """The inverse of :func:`dihedral`."""
     back = np.rot90(pixels, -(k % 4))
@@ -381,11 +391,17 @@ def restore_pixels(images: list[np.ndarray], restorer: Restorer, options: Restor
         levels = noise_levels(images, restorer, options)
     if options.tta:
         single = replace(options, tta=False, sharpen=False)
+        align = restorer.tile_alignment
+        grid = [_pad_to_multiple(img, align) for img in images]
+        grid_masks = None if masks is None else [_pad_to_multiple(m[..., None], align) for m in masks]
         runs = [[undo_dihedral(out, k) for out in restore_pixels(
-                    [dihedral(img, k) for img in images], restorer, single, levels,
-                    None if masks is None else [dihedral(m[..., None], k)[..., 0] for m in masks], notes)]
+                    [dihedral(img, k) for img in grid], restorer, single, levels,
+                    None if grid_masks is None else [dihedral(m, k)[..., 0] for m in grid_masks], notes)]
                 for k in range(8)]
         averaged = [np.mean(outs, axis=0).astype(np.float32) for outs in zip(*runs)]
+        if align > 1:  # crop the padding's share of the output (an upscaler's is larger) back off
+            averaged = [out[:img.shape[0] * out.shape[0] // g.shape[0], :img.shape[1] * out.shape[1] // g.shape[1]]
+                        for out, img, g in zip(averaged, images, grid)]
         return [sharpen(out, options.sharpen_amount) if options.sharpen else out for out in averaged]
     pieces = [_to_model_channels(img, restorer.channels) for img in images]
     if restorer.uses_mask:

@@ -36,6 +36,17 @@ def sigma_tensor(noise_level: float | torch.Tensor | None, batch: int, device: t
     return (level.expand(batch) if level.numel() == 1 else level) / 255
 
 
+_BOOLS = {"true": True, "yes": True, "1": True, "false": False, "no": False, "0": False}
+
+
+def _parse_bool(text: str) -> bool:
+    """``bool("false")`` is True: an option's words are read instead."""
+    try:
+        return _BOOLS[text.strip().lower()]
+    except KeyError:
+        raise ValueError(text) from None
+
+
 def with_runtime_options(spec: ArchSpec, config: Any, options: dict[str, str], source: str) -> Any:
     """``config`` with the given runtime options (strings from the command line) parsed and applied."""
     if not options:
@@ -48,7 +59,7 @@ def with_runtime_options(spec: ArchSpec, config: Any, options: dict[str, str], s
                              f" (options: {', '.join(allowed) or 'none'})")
         kind = type(getattr(config, key))
         try:
-            changes[key] = kind(text)
+            changes[key] = _parse_bool(text) if kind is bool else kind(text)
         except ValueError:
             raise UsageError(f"{source}: option {key}={text} is not a {kind.__name__}") from None
     try:

@@ -126,3 +126,46 @@ def test_a_generator_trains_under_bf16_autocast(toy_digits, tmp_path):
     assert main(["train", "--arch", "dcgan", *GEN, "--data", str(toy_digits), "--steps", "2", "--precision", "bf16",
                  *common, "-o", str(out)]) == 0
     assert "--precision bf16" in read_meta(out).training["command"]
+
+
+
+def test_a_learned_inverse_trains_beside_the_autoencoder(tiny_ge, toy_digits, tmp_path, capsys):
+    from safetensors.torch import load_file
+
+    generator, _ = tiny_ge
+    ge = tmp_path / "ge-inverse.safetensors"
+    code, out, err = run(main, capsys, "train", "--arch", "generative-encoder", *AE, "-c", "inverse_width=4",
+                         "--init-part", f"generator={generator}", "--data", str(toy_digits), "--steps", "2",
+                         "--loss", "mse", *COMMON, "-o", str(ge))
+    assert code == 0, err
+    assert "inverse_mse=" in out + err  # its loss is part of the step's
+    weights = load_file(ge)
+    assert any(key.startswith("inverse.") for key in weights) and any(key.startswith("encoder.") for key in weights)
+
+
+def test_the_search_starts_from_the_learned_inverse():
+    from dataclasses import replace
+
+    from imgrestore.architectures.generative_encoder.model import GEConfig, GenerativeEncoder
+
+    config = GEConfig(image_size=16, z_dim=4, gen_width=4, enc_width=4, code=8, steps=0, restarts=1, inverse_width=4)
+    module = GenerativeEncoder(config).eval()
+    start = torch.tensor([0.5, -1.0, 2.0, 0.25])
+    with torch.no_grad():
+        module.inverse.fc.weight.zero_()
+        module.inverse.fc.bias.copy_(start)
+        x = torch.rand(3, 1, 16, 16)
+        expected = module.generator(start.expand(3, -1))
+        assert torch.allclose(module(x), expected)  # no search steps: z* is the start
+        module.config = replace(config, inverse_start=False)
+        assert not torch.allclose(module(x), expected)
+
+
+def test_a_boolean_runtime_option_reads_false_as_false(tiny_ge, capsys):
+    from imgrestore.pipeline import load_restorer
+
+    _, ge = tiny_ge
+    assert load_restorer(f"{ge}:inverse_start=false", device="cpu").module.config.inverse_start is False
+    assert load_restorer(f"{ge}:inverse_start=yes", device="cpu").module.config.inverse_start is True
+    code, _, err = run(main, capsys, "eval", str(ge), "-m", f"{ge}:inverse_start=maybe", "-q")
+    assert code == 2 and "inverse_start=maybe is not a bool" in err

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -133,3 +134,20 @@ def test_the_bundled_jpeg_models_restore_a_colour_and_a_gray_jpeg_by_default(tmp
         restored = read_image(tmp_path / "out" / f"{name}.png").pixels
         gain = psnr(restored, reference) - psnr(jpeg, reference)
         assert gain > 0.5, f"{name}: {gain:.2f} dB over the JPEG"
+
+
+def test_tta_keeps_the_jpeg_grid_where_the_sides_are_not_multiples_of_16(tiny_dejpegger):
+    from imgrestore.pipeline import RestoreOptions, dihedral, load_restorer, restore_pixels, undo_dihedral
+
+    restorer = load_restorer(str(tiny_dejpegger), device="cpu")
+    assert restorer.tile_alignment == 16
+    image = smooth_image(21, 37, seed=4)
+    options = RestoreOptions(quality=30, tile=0)
+    ensemble = restore_pixels([image], restorer, replace(options, tta=True))[0]
+    assert ensemble.shape == image.shape
+    # by hand: mirrored out to 32 x 48, so that every flip keeps the 16 px blocks where the file has them
+    padded = np.pad(image, ((0, 11), (0, 11), (0, 0)), mode="reflect")
+    by_hand = np.mean([undo_dihedral(restore_pixels([dihedral(padded, k)], restorer, options)[0], k)
+                       for k in range(8)], axis=0)[:21, :37]
+    np.testing.assert_allclose(ensemble, by_hand, atol=1e-6)
+

@@ -17,9 +17,10 @@ SPEC = register(ArchSpec(
     size_req=lambda config: SizeRequirements(fixed=(config.image_size, config.image_size)),
     dtypes=(torch.float32,),  # the latent search runs in fp32
     trainer="encode",
-    runtime_options=("method", "steps", "lam", "restarts", "solver_lr", "seed"),
+    runtime_options=("method", "steps", "lam", "restarts", "solver_lr", "seed", "inverse_start"),
     parts={"generator": ("dcgan", lambda config: config.generator_config)},
-    test_config={"image_size": 16, "z_dim": 4, "gen_width": 4, "enc_width": 4, "code": 8, "steps": 3, "restarts": 2},
+    test_config={"image_size": 16, "z_dim": 4, "gen_width": 4, "enc_width": 4, "code": 8, "steps": 3, "restarts": 2,
+                 "inverse_width": 8},
 ))
 
 __all__ = ["METHODS", "SPEC", "GEConfig", "GenerativeEncoder"]

@@ -12,11 +12,16 @@ and x_hat = G(z*). The same module also runs the paper's two baselines: ``invert
 The method and the solver's settings are runtime options (``-m ge-mnist:method=invertgan,steps=300``).
 The encoder follows the paper's Table 1 (3x3 conv + ReLU + max-pool, filters doubling, a fully
 connected code), shortened to three stages for 28x28 images; the decoder mirrors it.
+
+With ``inverse_width`` > 0 the module also holds a learned inverse of G (image -> z, the encoder's design
+with ``inverse_width`` filters and z as its code, trained beside the autoencoder on G's samples, whose z is
+known): GE's first start is then inverse(x) instead of a random z. It is a start only; the search above
+still decides z*.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import torch
 from torch import nn
@@ -42,6 +47,8 @@ class GEConfig:
     restarts: int = 1  # at equal cost one start of 500 steps beat two of 250 (lab/TRAINING.md)
     solver_lr: float = 0.05
     seed: int = 0
+    inverse_width: int = 0  # first filters of the learned inverse image -> z (0: none, random starts only)
+    inverse_start: bool = True  # GE's first start from the learned inverse (when the module has one)
 
     def __post_init__(self) -> None:
         if self.method not in METHODS:
@@ -94,6 +101,14 @@ class GenerativeEncoder(nn.Module):
         self.generator = DCGANGenerator(config.generator_config)
         self.encoder = Encoder(config)
         self.decoder = Decoder(config)
+        inverse = replace(config, enc_width=config.inverse_width, code=config.z_dim)
+        self.inverse = Encoder(inverse) if config.inverse_width > 0 else None
+
+    def latent_start(self, x: torch.Tensor) -> torch.Tensor:
+        """The learned inverse's z for images ``x`` (a network of its own: the paper's encoder stays
+        the autoencoder's)."""
+        assert self.inverse is not None
+        return self.inverse(x)
 
     def autoencode(self, x: torch.Tensor) -> torch.Tensor:
         """The ConvAE path DC(E(x)); what the autoencoder stage trains."""
@@ -112,7 +127,10 @@ class GenerativeEncoder(nn.Module):
         with torch.inference_mode(False), torch.enable_grad():
             x = x.detach().clone().float()
             generator = torch.Generator(device="cpu").manual_seed(config.seed)
-            z = torch.randn(config.restarts * batch, config.z_dim, generator=generator).to(x.device).requires_grad_()
+            z = torch.randn(config.restarts * batch, config.z_dim, generator=generator).to(x.device)
+            if config.method == "ge" and config.inverse_start and self.inverse is not None:
+                z[:batch] = self.latent_start(x).detach()  # the first start; further restarts stay random
+            z.requires_grad_()
             target = self.encoder(x).detach() if config.method == "ge" else x
             target = target.repeat(config.restarts, *([1] * (target.ndim - 1)))
             optimizer = torch.optim.Adam([z], lr=config.solver_lr)

@@ -46,6 +46,7 @@ class Batch:
     targets: torch.Tensor  # clean crops (or class labels for a classifier)
     labels: torch.Tensor | None = None  # class of each image, for objectives that use them
     levels: torch.Tensor | None = None  # noise sigma per crop on 0..1, for noise-level models
+    latents: torch.Tensor | None = None  # the z each generated image came from, for objectives that learn it
 
 
 class Objective:

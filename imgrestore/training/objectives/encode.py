@@ -2,8 +2,9 @@
 
 The generator comes from a finished `dcgan` run (``--init-part generator=FILE``) and stays fixed:
 each step samples G(z) and teaches DC(E(.)) to reproduce it (the paper's Figure 1, step 2), so E
-learns to encode images of G's distribution. Validation: the autoencoder's reconstruction PSNR on
-the clean validation images.
+learns to encode images of G's distribution. A module with a learned inverse (``inverse_width``) also
+learns z back from G(z) (mean squared error in z). Validation:
+the autoencoder's reconstruction PSNR on the clean validation images.
 """
 
 from __future__ import annotations
@@ -35,13 +36,18 @@ class EncodeGeneratedObjective(Objective):
         self.generator.eval()  # the loop puts the whole module in train mode; G's BatchNorm must not move
         with torch.no_grad():
             images = self.generator(z)
-        return Batch(images, images)
+        return Batch(images, images, latents=z)
 
     def forward(self, trainable: torch.nn.Module, batch: Batch) -> torch.Tensor:
         return self.ctx.module.autoencode(batch.inputs)
 
     def loss(self, output: torch.Tensor, batch: Batch) -> tuple[torch.Tensor, dict[str, float]]:
-        return self.loss_fn(output, batch.targets), {}
+        loss = self.loss_fn(output, batch.targets)
+        module = self.ctx.module
+        if module.inverse is None:
+            return loss, {}
+        inverse = (module.latent_start(batch.inputs).float() - batch.latents).pow(2).mean()
+        return loss + inverse, {"inverse_mse": inverse.item()}
 
     def validate(self) -> dict[str, float]:
         module, device = self.ctx.module, self.ctx.device
