@@ -86,7 +86,5 @@ def fill_pixels(pixels: np.ndarray, missing: np.ndarray, iterations: int = SMOOT
     """[H, W, C] 0..1 float pixels with the ``missing`` [H, W] ones (1) smooth-filled, on the whole image:
     the plug-and-play solver's start, and what a mask-aware network refines tile by tile."""
     image = torch.from_numpy(np.ascontiguousarray(pixels.transpose(2, 0, 1), dtype=np.float32))[None]
-    known = torch.from_numpy(1 - (np.asarray(missing) > 0).astype(np.float32))[None, None]
-    with torch.inference_mode():
-        filled = smooth_fill(image, known, iterations)
-    return np.ascontiguousarray(filled[0].permute(1, 2, 0).numpy(), dtype=np.float32)
+    holes = torch.from_numpy((np.asarray(missing) > 0).astype(np.float32))[None, None]
+    return np.ascontiguousarray(prefill(image, holes, iterations)[0].permute(1, 2, 0).numpy(), dtype=np.float32)

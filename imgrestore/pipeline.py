@@ -408,8 +408,8 @@ def restore_pixels(images: list[np.ndarray], restorer: Restorer, options: Restor
         pieces = [[torch.cat([part, torch.from_numpy(np.asarray(mask, np.float32))[None]]) for part in parts]
                   for parts, mask in zip(pieces, masks)]
     restored = [t for parts in pieces for t in parts]
-    if restorer.uses_mask:  # the classical fill on the whole image, so that no tile border cuts a hole
-        restored, restorer = prefilled(restorer, restored)
+    # a mask-aware model's classical fill on the whole image, so that no tile border cuts a hole
+    restored, restorer = prefilled(restorer, restored)
     flat_levels = None if levels is None else [lvl for lvl, parts in zip(levels, pieces) for _ in parts]
     for _ in range(upscale_plan(restorer, options.scale)[1]):
         restored = restore_tiles(restored, restorer, options, flat_levels, notes)

@@ -99,7 +99,7 @@ class GatedUNet(nn.Module):
         """``prefilled``: the image's missing pixels already hold the classical fill (whole-image)."""
         c = self.config.channels
         missing = x[:, c:c + 1]
-        if prefilled and self.config.prefill:
+        if prefilled:  # only ever set for a model with config.prefill (ArchSpec.prefill_iterations)
             image = x[:, :c]
         else:
             image = x[:, :c] * (1 - missing)
