@@ -65,6 +65,8 @@ class Job(Protocol):
     """What the engine does to the images; implemented by restoring and degrading commands."""
 
     group_limit: int  # a group is processed once its summed cost reaches this
+    # optional ``reads_samples: bool``: 8/16-bit inputs reach the job as their integer samples (a quarter of
+    # float32's memory) rather than 0..1 floats; a job that quantizes its outputs as it goes sets it
 
     def cost(self, image: Image) -> int:
         """How much of a group this image takes (tiles for a restorer)."""
@@ -99,8 +101,6 @@ def _write(loaded: PendingImage, image: Image, plan: BatchPlan) -> FileResult:
     """Encode and write one output atomically (on a writer thread when the engine has IO workers); a file
     that cannot be written fails alone."""
     result = loaded.result
-    if plan.bit_depth is not None and image.bit_depth in (8, 16):  # float stays float
-        image = replace(image, bit_depth=plan.bit_depth)
     try:
         result.notes += write_image(result.output, image, quality=plan.jpeg_quality)
     except Exception as exc:
@@ -111,16 +111,19 @@ def _write(loaded: PendingImage, image: Image, plan: BatchPlan) -> FileResult:
     return result
 
 
-def _load(item: InputItem, result: FileResult, plan: BatchPlan) -> PendingImage | FileResult:
+def _load(item: InputItem, result: FileResult, plan: BatchPlan, keep_samples: bool = False) -> PendingImage | FileResult:
     """Decode one input and fill in what reading tells (on a reader thread when the engine has IO workers);
-    a file that cannot be read comes back as its failed result."""
+    a file that cannot be read comes back as its failed result. ``keep_samples``: the job takes 8/16-bit
+    samples (:attr:`Job.reads_samples`). The image carries the output's format and bit depth from here on."""
     started = time.monotonic()
     try:
-        image = read_image(item.source, max_megapixels=plan.max_megapixels)
-        if plan.fmt:
-            image = replace(image, fmt=plan.fmt.upper())
+        image = read_image(item.source, max_megapixels=plan.max_megapixels, keep_samples=keep_samples)
         result.width, result.height = image.width, image.height
         result.channels, result.bit_depth = image.channels, image.bit_depth
+        if plan.fmt:
+            image = replace(image, fmt=plan.fmt.upper())
+        if plan.bit_depth is not None and image.bit_depth in (8, 16):  # float stays float
+            image = replace(image, bit_depth=plan.bit_depth)
         result.notes += list(image.notes)
         result.noise_estimate = round(blind_sigma(image.pixels), 2)  # where --sigma auto starts from
     except Exception as exc:
@@ -291,7 +294,7 @@ def run(
         if plan.dry_run:
             result.status = PLANNED
             return result
-        return readers.submit(_load, item, result, plan)
+        return readers.submit(_load, item, result, plan, getattr(job, "reads_samples", False))
 
     for problem in plan.problems:
         finish(FileResult(source=str(problem.path), output="", status=FAILED, error=f"{problem.path}: {problem.reason}"))

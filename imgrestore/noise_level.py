@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import numpy as np
 
+from imgrestore.io.samples import unit_float
+
 MID_TONES = (0.2, 0.8)  # 2x2 blocks whose mean lies here are rarely clipped at 0 or 255
 MIN_BLOCKS = 1000
 
 
 def _diagonal_detail(plane: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Finest diagonal Haar detail (HH) and mean of every 2x2 block of a 2-D plane."""
-    x = plane[: plane.shape[0] // 2 * 2, : plane.shape[1] // 2 * 2].astype(np.float32)
+    """Finest diagonal Haar detail (HH) and mean of every 2x2 block of a 2-D plane (0..1 floats or 8/16-bit
+    samples, read as 0..1)."""
+    x = unit_float(plane[: plane.shape[0] // 2 * 2, : plane.shape[1] // 2 * 2]).astype(np.float32, copy=False)
     a, b, c, d = x[0::2, 0::2], x[0::2, 1::2], x[1::2, 0::2], x[1::2, 1::2]
     return (a - b - c + d) / 2, (a + b + c + d) / 4
 
@@ -97,7 +100,7 @@ def probe_windows(pixels: np.ndarray, size: int = PROBE_WINDOW, count: int = PRO
     scored = []
     for y in range(0, height - wh + 1, wh):
         for x in range(0, width - ww + 1, ww):
-            window = pixels[y:y + wh, x:x + ww]
+            window = unit_float(pixels[y:y + wh, x:x + ww])
             detail, _ = _diagonal_detail(window.mean(axis=2))
             means = [_diagonal_detail(window[:, :, c])[1] for c in range(window.shape[2])]
             mid = np.all([(m > MID_TONES[0]) & (m < MID_TONES[1]) for m in means], axis=0)

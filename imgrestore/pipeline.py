@@ -19,6 +19,7 @@ from imgrestore.architectures import get_arch
 from imgrestore.devices import resolve_device
 from imgrestore.errors import DomainMismatchError, UsageError
 from imgrestore.fills import prefill
+from imgrestore.io.samples import quantize, unit_float
 from imgrestore.jpeg_quality import compression_level
 from imgrestore.noise_level import (
     blind_sigma,
@@ -31,7 +32,7 @@ from imgrestore.postfilter import sharpen
 from imgrestore.restorer import Restorer
 from imgrestore.sizes import passes_for
 from imgrestore.tasks import Task
-from imgrestore.tiling import effective_tile, restore_images, tile_grid
+from imgrestore.tiling import effective_tile, restore_images, tile_grid, unit_tile
 from imgrestore.weights import catalog
 from imgrestore.weights.format import read_meta
 
@@ -242,7 +243,7 @@ def _from_model_channels(parts: list[torch.Tensor], image_channels: int) -> np.n
         merged = merged.expand(3, -1, -1)
     elif merged.shape[0] != image_channels:  # colour model output for a gray image
         merged = merged.mean(dim=0, keepdim=True)
-    return np.ascontiguousarray(merged.numpy().transpose(1, 2, 0), dtype=np.float32)
+    return np.ascontiguousarray(merged.numpy().transpose(1, 2, 0))  # float32, or samples quantized already
 
 
 def dihedral(pixels: np.ndarray, k: int) -> np.ndarray:
@@ -285,6 +286,7 @@ def enlarge(pixels: np.ndarray, scale: int) -> np.ndarray:
     """[H, W, C] pixels enlarged ``scale`` times with bicubic interpolation (``scale`` 1: unchanged)."""
     if scale == 1:
         return pixels
+    pixels = unit_float(pixels)
     height, width = pixels.shape[:2]
     out = cv2.resize(pixels, (width * scale, height * scale), interpolation=cv2.INTER_CUBIC)
     return np.clip(out.reshape(height * scale, width * scale, pixels.shape[2]), 0, 1).astype(np.float32)
@@ -321,7 +323,7 @@ def model_sigma(image: np.ndarray, restorer: Restorer, options: RestoreOptions, 
     no probe runs (:func:`imgrestore.noise_level.residual_weight`).
     The probe costs about 2 % of a camera photo's restoring time.
     """
-    windows = [image[box] for box in probe_windows(image)] if residual_weight(prior) > 0 else []
+    windows = [unit_float(image[box]) for box in probe_windows(image)] if residual_weight(prior) > 0 else []
     if not windows:
         return prior
     probe = replace(options, tta=False, sharpen=False, sigma=prior)
@@ -333,14 +335,15 @@ SMALLEST_RETRY_TILE = 64  # out of memory with one tile of this size a pass: the
 
 
 def restore_tiles(images: list[torch.Tensor], restorer: Restorer, options: RestoreOptions,
-                  levels: list[float] | None, notes: list[str] | None = None) -> list[torch.Tensor]:
-    """One pass of the tiling engine over [C, H, W] images. When the device runs out of memory, the batch
-    is halved, then the tile, and the pass tried again (each retry noted in ``notes``); below a
-    :data:`SMALLEST_RETRY_TILE` tile, one at a time, the error stands and the file fails."""
+                  levels: list[float] | None, notes: list[str] | None = None,
+                  depths: list[int | None] | None = None) -> list[torch.Tensor]:
+    """One pass of the tiling engine over [C, H, W] images (``depths``: see :func:`restore_images`). When the
+    device runs out of memory, the batch is halved, then the tile, and the pass tried again (each retry noted
+    in ``notes``); below a :data:`SMALLEST_RETRY_TILE` tile, one at a time, the error stands and the file fails."""
     batch = options.batch_size or default_batch_size(restorer.device)
     by_area = options.batch_size is None  # the default batch holds small tiles by area (tile_count)
     if by_area and restorer.device.type == "cuda" and images:
-        first = images[0][:, :options.tile or None, :options.tile or None]  # one tile's worth (tile 0: whole)
+        first = unit_tile(images[0][:, :options.tile or None, :options.tile or None])  # one tile's worth (0: whole)
         batch = measured_batch(restorer, first, levels[0] if levels else None)
     tile = options.tile
     overlap = tile_overlap(options, restorer, effective_tile(tile, restorer.size_req, restorer.tiling))
@@ -349,7 +352,7 @@ def restore_tiles(images: list[torch.Tensor], restorer: Restorer, options: Resto
             return restore_images(images, restorer, tile=tile, overlap=overlap, batch_size=batch,
                                   req=restorer.size_req, tiling=restorer.tiling, levels=levels,
                                   scale=restorer.scale, align=restorer.tile_alignment,
-                                  batch_pixels=batch * PASS_PIXELS if by_area else 0)
+                                  batch_pixels=batch * PASS_PIXELS if by_area else 0, depths=depths)
         except torch.cuda.OutOfMemoryError:
             if restorer.device.type == "cuda":
                 torch.cuda.empty_cache()
@@ -378,31 +381,36 @@ def prefilled(restorer: Restorer, inputs: list[torch.Tensor]) -> tuple[list[torc
     return filled, restorer.on_prefilled_input()
 
 
+def _quantizes_as_it_goes(image: np.ndarray, restorer: Restorer, options: RestoreOptions) -> bool:
+    """Whether the tiling engine's output of ``image`` is its final pixels, so it can be quantized a stripe
+    at a time: one plane set in, the same channels out, nothing after the pass (no self-ensemble average, no
+    sharpening, no second pass of an upscaler)."""
+    return (not options.tta and not options.sharpen and upscale_plan(restorer, options.scale)[1] == 1
+            and restorer.channels == image.shape[2])
+
+
 def restore_pixels(images: list[np.ndarray], restorer: Restorer, options: RestoreOptions = RestoreOptions(),
                    levels: list[float] | None = None, masks: list[np.ndarray] | None = None,
-                   notes: list[str] | None = None) -> list[np.ndarray]:
-    """Restore float32 [H, W, C] 0..1 images with one restorer; tiles of all images share batches.
+                   notes: list[str] | None = None, depths: list[int | None] | None = None) -> list[np.ndarray]:
+    """Restore [H, W, C] images (float32 0..1, or 8/16-bit samples) with one restorer; tiles of all images
+    share batches.
     ``levels``: per-image noise sigma for noise-level models (default: :func:`noise_levels`);
     ``masks``: per-image [H, W] missing-pixel masks (1 = missing) for mask-aware models, which need them;
-    ``notes`` collects what had to change on the way (an out-of-memory retry, :func:`restore_tiles`)."""
+    ``notes`` collects what had to change on the way (an out-of-memory retry, :func:`restore_tiles`);
+    ``depths``: per image, the bits (8/16) its output is quantized to, the samples the writer would make of
+    the float result, byte for byte, or None for float32 (the default for every image). Where the tiling
+    engine's output is final (:func:`_quantizes_as_it_goes`) it quantizes a finished stripe at a time, so
+    no float32 copy of the whole image is ever made."""
     if restorer.uses_mask and (masks is None or len(masks) != len(images)):
         raise ValueError(f"{restorer.name} fills masked pixels: pass one mask per image")
+    depths = depths or [None] * len(images)
+    if restorer.uses_mask:  # the mask joins the pixels as one float input
+        images = [unit_float(img) for img in images]
     if levels is None:
         levels = noise_levels(images, restorer, options)
     if options.tta:
-        single = replace(options, tta=False, sharpen=False)
-        align = restorer.tile_alignment
-        grid = [_pad_to_multiple(img, align) for img in images]
-        grid_masks = None if masks is None else [_pad_to_multiple(m[..., None], align) for m in masks]
-        runs = [[undo_dihedral(out, k) for out in restore_pixels(
-                    [dihedral(img, k) for img in grid], restorer, single, levels,
-                    None if grid_masks is None else [dihedral(m, k)[..., 0] for m in grid_masks], notes)]
-                for k in range(8)]
-        averaged = [np.mean(outs, axis=0).astype(np.float32) for outs in zip(*runs)]
-        if align > 1:  # crop the padding's share of the output (an upscaler's is larger) back off
-            averaged = [out[:img.shape[0] * out.shape[0] // g.shape[0], :img.shape[1] * out.shape[1] // g.shape[1]]
-                        for out, img, g in zip(averaged, images, grid)]
-        return [sharpen(out, options.sharpen_amount) if options.sharpen else out for out in averaged]
+        outputs = _self_ensemble(images, restorer, options, levels, masks, notes)
+        return [out if depth is None else quantize(out, depth) for out, depth in zip(outputs, depths)]
     pieces = [_to_model_channels(img, restorer.channels) for img in images]
     if restorer.uses_mask:
         pieces = [[torch.cat([part, torch.from_numpy(np.asarray(mask, np.float32))[None]]) for part in parts]
@@ -411,13 +419,41 @@ def restore_pixels(images: list[np.ndarray], restorer: Restorer, options: Restor
     # a mask-aware model's classical fill on the whole image, so that no tile border cuts a hole
     restored, restorer = prefilled(restorer, restored)
     flat_levels = None if levels is None else [lvl for lvl, parts in zip(levels, pieces) for _ in parts]
-    for _ in range(upscale_plan(restorer, options.scale)[1]):
-        restored = restore_tiles(restored, restorer, options, flat_levels, notes)
+    early = [depth if _quantizes_as_it_goes(img, restorer, options) else None for img, depth in zip(images, depths)]
+    passes = upscale_plan(restorer, options.scale)[1]
+    for done in range(1, passes + 1):
+        last = [depth for depth, parts in zip(early, pieces) for _ in parts] if done == passes else None
+        restored = restore_tiles(restored, restorer, options, flat_levels, notes, last)
     outputs, start = [], 0
-    for img, parts in zip(images, pieces):
+    for img, parts, depth in zip(images, pieces, depths):
         out = _from_model_channels(restored[start:start + len(parts)], img.shape[2])
         start += len(parts)
         if options.sharpen:
             out = sharpen(out, options.sharpen_amount)
-        outputs.append(out)
+        outputs.append(out if depth is None else quantize(out, depth))  # as it is if quantized already
     return outputs
+
+
+def _self_ensemble(images: list[np.ndarray], restorer: Restorer, options: RestoreOptions, levels: list[float] | None,
+                   masks: list[np.ndarray] | None, notes: list[str] | None) -> list[np.ndarray]:
+    """``--tta``: the float32 mean of the restorations of the 8 flips/rotations of each image, sharpened after."""
+    single = replace(options, tta=False, sharpen=False)
+    align = restorer.tile_alignment
+    grid = [_pad_to_multiple(img, align) for img in images]
+    grid_masks = None if masks is None else [_pad_to_multiple(m[..., None], align) for m in masks]
+    runs = [[undo_dihedral(out, k) for out in restore_pixels(
+                [dihedral(img, k) for img in grid], restorer, single, levels,
+                None if grid_masks is None else [dihedral(m, k)[..., 0] for m in grid_masks], notes)]
+            for k in range(8)]
+    averaged = [np.mean(outs, axis=0).astype(np.float32) for outs in zip(*runs)]
+    if align > 1:  # crop the padding's share of the output (an upscaler's is larger) back off
+        averaged = [out[:img.shape[0] * out.shape[0] // g.shape[0], :img.shape[1] * out.shape[1] // g.shape[1]]
+                    for out, img, g in zip(averaged, images, grid)]
+    return [sharpen(out, options.sharpen_amount) if options.sharpen else out for out in averaged]
+
+
+def _quantizes_as_it_goes(image: np.ndarray, restorer: Restorer, options: RestoreOptions) -> bool:
+    """Whether the tiling engine's output of ``image`` is its final pixels: the image's own channels in and out
+    (a gray photo saved as RGB, for one, is restored as one plane and widened after) and nothing after the
+    pass (no sharpening; the self-ensemble averages float results)."""
+    return not options.tta and not options.sharpen and restorer.channels == image.shape[2]

@@ -11,11 +11,13 @@ result equals the whole-image one. The engine knows nothing about architectures:
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
+import numpy as np
 import torch
 
+from imgrestore.io.samples import quantize, sample_dtype
 from imgrestore.sizes import SizeRequirements, Tiling
 
 BatchFn = Callable[..., torch.Tensor]  # fn(tiles) or fn(tiles, levels)
@@ -134,6 +136,84 @@ def effective_tile(tile: int, req: SizeRequirements, tiling: Tiling) -> int:
     return -(-tile // req.multiple_of) * req.multiple_of
 
 
+def unit_tile(samples: torch.Tensor) -> torch.Tensor:
+    """A tile of 8/16-bit samples as float32 0..1 (float tiles as they are): the values a whole-image
+    conversion gives, one tile at a time."""
+    if samples.dtype == torch.uint8:
+        return samples.to(torch.float32) / 255
+    if samples.dtype == torch.uint16:
+        return samples.to(torch.float32) / 65535
+    return samples
+
+
+class _Canvas:
+    """One image's output, blended a stripe of rows at a time.
+
+    Stripe k runs from the k-th row of tiles' first row to the next one's: once the tiles of rows 0..k are
+    all in, nothing adds to stripe k again, so it is divided by the summed blending weight and finished. A
+    float output accumulates in place; a quantized one (``depth`` 8 or 16) keeps only its unfinished
+    stripes as float and writes each finished one as samples, so an image is never held as float32 whole.
+    """
+
+    def __init__(self, boxes: list[TileBox], size: tuple[int, int], scale: int, overlap: int, depth: int | None):
+        self.size, self.scale, self.overlap, self.depth = size, scale, overlap, depth
+        self.starts = sorted({box.y0 * scale for box in boxes})
+        self.row_of = {start: k for k, start in enumerate(self.starts)}
+        self.bounds = [*self.starts[1:], size[0]]
+        self.remaining = [0] * len(self.starts)
+        for box in boxes:
+            self.remaining[self.row_of[box.y0 * scale]] += 1
+        self.row_weight = _coverage({(b.y0 * scale, b.y1 * scale) for b in boxes}, size[0], overlap)
+        self.col_weight = _coverage({(b.x0 * scale, b.x1 * scale) for b in boxes}, size[1], overlap)
+        self.stripes: dict[int, torch.Tensor] = {}
+        self.finished = 0  # stripes 0..finished-1 are written
+        self.output: torch.Tensor | None = None  # [C, H, W] view of [H, W, C] storage
+        self.samples: np.ndarray | None = None  # the quantized output's storage
+
+    def _allocate(self, channels: int) -> None:
+        height, width = self.size
+        if self.depth is None:
+            self.output = torch.zeros((height, width, channels), dtype=torch.float32).permute(2, 0, 1)
+        else:
+            self.samples = np.zeros((height, width, channels), sample_dtype(self.depth))
+            self.output = torch.from_numpy(self.samples).permute(2, 0, 1)
+
+    def _stripe(self, k: int, channels: int) -> torch.Tensor:
+        if k not in self.stripes:
+            if self.output is None:  # the output's channels are the model's: allocated at its first tile
+                self._allocate(channels)
+            start, end = self.starts[k], self.bounds[k]
+            self.stripes[k] = (self.output[:, start:end] if self.depth is None else
+                               torch.zeros((end - start, self.size[1], channels)).permute(2, 0, 1))
+        return self.stripes[k]
+
+    def add(self, box: TileBox, out: torch.Tensor) -> None:
+        """Blend one restored tile in, then finish every stripe no tile will touch again."""
+        rows, cols = (box.y0 * self.scale, box.y1 * self.scale), (box.x0 * self.scale, box.x1 * self.scale)
+        weight = feather_weight(rows, cols, self.size, self.overlap)
+        first = self.row_of[rows[0]]
+        for k in range(first, len(self.starts)):
+            start, end = self.starts[k], self.bounds[k]
+            if start >= rows[1]:
+                break
+            top, bottom = max(start, rows[0]), min(end, rows[1])
+            stripe = self._stripe(k, out.shape[0])
+            piece = slice(top - rows[0], bottom - rows[0])
+            stripe[:, top - start:bottom - start, cols[0]:cols[1]].addcmul_(out[:, piece], weight[piece])
+        self.remaining[first] -= 1
+        while self.finished < len(self.starts) and self.remaining[self.finished] == 0:
+            self._finish(self.finished)
+            self.finished += 1
+
+    def _finish(self, k: int) -> None:
+        stripe = self.stripes.pop(k)
+        start, end = self.starts[k], self.bounds[k]
+        stripe.div_(self.row_weight[start:end][None, :, None])
+        stripe.div_(self.col_weight[None, None, :])
+        if self.samples is not None:
+            quantize(stripe.permute(1, 2, 0).numpy(), self.depth, out=self.samples[start:end])
+
+
 def restore_images(
     images: list[torch.Tensor],
     fn: BatchFn,
@@ -147,6 +227,7 @@ def restore_images(
     scale: int = 1,
     align: int = 1,
     batch_pixels: int = 0,
+    depths: Sequence[int | None] | None = None,
 ) -> list[torch.Tensor]:
     """Restore several [C, H, W] images with ``fn`` on batches of same-shape tiles.
 
@@ -157,19 +238,22 @@ def restore_images(
     (one noise level per image) it is called ``fn(tiles, tile_levels)`` with a [B] tensor. Tiles start at
     multiples of ``align`` input pixels (:func:`_spans`). With ``batch_pixels``, a batch of small tiles may
     hold more than ``batch_size`` of them, up to that many pixels.
-    Inputs may be strided views (e.g. a permuted [H, W, C] array): only one batch of tiles is
-    copied at a time. Outputs are [C, H, W] views of [H, W, C] float32 storage, so turning them
-    back into an image array costs no copy.
+    Inputs may be strided views (e.g. a permuted [H, W, C] array) of float 0..1 pixels or of 8/16-bit
+    samples: only one batch of tiles is copied (and made float) at a time. Outputs are [C, H, W] views of
+    [H, W, C] storage, so turning them back into an image array costs no copy: float32, or with ``depths``
+    (one per image, None for float) 8/16-bit samples quantized a finished stripe of rows at a time.
     """
     tile = effective_tile(tile, req, tiling)
     if tile and overlap * 2 >= tile:
         raise ValueError(f"overlap {overlap} must be less than half the tile size {tile}")
-    boxes = [box for i, img in enumerate(images)
-             for box in tile_grid(img.shape[-2], img.shape[-1], tile, overlap, i, align, req.multiple_of)]
-    outputs: list[torch.Tensor | None] = [None] * len(images)
+    grids = [tile_grid(img.shape[-2], img.shape[-1], tile, overlap, i, align, req.multiple_of)
+             for i, img in enumerate(images)]
     out_overlap = overlap * scale if tile else 0
-    for batch in _same_shape_batches(boxes, batch_size, batch_pixels):
-        crops = torch.stack([images[b.image][:, b.y0:b.y1, b.x0:b.x1] for b in batch])
+    canvases = [_Canvas(grid, (img.shape[-2] * scale, img.shape[-1] * scale), scale, out_overlap,
+                        None if depths is None else depths[i])
+                for i, (img, grid) in enumerate(zip(images, grids))]
+    for batch in _same_shape_batches((box for grid in grids for box in grid), batch_size, batch_pixels):
+        crops = torch.stack([unit_tile(images[b.image][:, b.y0:b.y1, b.x0:b.x1]) for b in batch])
         if levels is None:
             restored = fn(crops)
         else:
@@ -179,23 +263,8 @@ def restore_images(
         if restored.shape[-2:] != (height * scale, width * scale):
             raise ValueError(f"a {height}x{width} tile came back {tuple(restored.shape[-2:])}, not {scale} times larger")
         for box, out in zip(batch, restored):
-            size = (images[box.image].shape[-2] * scale, images[box.image].shape[-1] * scale)
-            rows, cols = (box.y0 * scale, box.y1 * scale), (box.x0 * scale, box.x1 * scale)
-            target = outputs[box.image]
-            if target is None:  # the output's channels are the model's: allocated at its first tile
-                target = outputs[box.image] = torch.zeros((*size, out.shape[0]), dtype=torch.float32).permute(2, 0, 1)
-            target[:, rows[0]:rows[1], cols[0]:cols[1]].addcmul_(out, feather_weight(rows, cols, size, out_overlap))
-    row_spans: list[set[tuple[int, int]]] = [set() for _ in images]
-    col_spans: list[set[tuple[int, int]]] = [set() for _ in images]
-    for box in boxes:
-        row_spans[box.image].add((box.y0 * scale, box.y1 * scale))
-        col_spans[box.image].add((box.x0 * scale, box.x1 * scale))
-    for out, rows, cols in zip(outputs, row_spans, col_spans):
-        assert out is not None  # every image has at least one tile
-        height, width = out.shape[-2:]
-        out.div_(_coverage(rows, height, out_overlap)[None, :, None])
-        out.div_(_coverage(cols, width, out_overlap)[None, None, :])
-    return outputs  # type: ignore[return-value]
+            canvases[box.image].add(box, out)
+    return [canvas.output for canvas in canvases]  # type: ignore[misc]  # every image has at least one tile
 
 
 def _same_shape_batches(boxes: Iterable[TileBox], batch_size: int, batch_pixels: int = 0) -> Iterator[list[TileBox]]:

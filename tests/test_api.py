@@ -75,3 +75,29 @@ def test_deblur_and_inpaint_arrays_run_the_commands_code():
     assert error < 0.1 * clean[mask].mean() and error <= 1.25 * np.abs(telea[mask].astype(int) - clean[mask]).mean()
     with pytest.raises(ValueError, match="the mask is"):
         inpaint_array(holed, mask[:10], "resunet-color", device="cpu")
+
+
+def test_a_folder_restored_from_samples_writes_the_bytes_of_the_float_path(tmp_path, tiny_model):
+    """The folder engine reads 8-bit files as their samples and quantizes the output as it goes; the same
+    job reading 0..1 floats writes identical files (colour, gray and 16-bit, several tiles)."""
+    from dataclasses import replace
+
+    from imgrestore.batch import BatchPlan, run
+    from imgrestore.io.discover import InputItem
+    from imgrestore.jobs.restore import RestoreJob
+    from imgrestore.pipeline import ModelSelector, RestoreOptions
+
+    src = tmp_path / "in"
+    src.mkdir()
+    write_png(src / "colour.png", smooth_image(150, 170, 3, seed=1))
+    write_png(src / "gray.png", smooth_image(140, 120, 1, seed=2))
+    write_png(src / "deep.png", smooth_image(90, 130, 3, seed=3), bit_depth=16)
+    names = ("colour.png", "gray.png", "deep.png")
+    items = [InputItem(src / name, Path(name)) for name in names]
+    job = RestoreJob(ModelSelector(str(tiny_model)), RestoreOptions(tile=64, sigma=20))
+    outputs = {}
+    for reads_samples in (True, False):
+        out = tmp_path / f"out-{reads_samples}"
+        run(items, BatchPlan(out_dir=out), replace(job, reads_samples=reads_samples), io_workers=0)
+        outputs[reads_samples] = [(out / name).read_bytes() for name in names]
+    assert outputs[True] == outputs[False]

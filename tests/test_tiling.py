@@ -197,3 +197,29 @@ def test_a_last_tile_shifted_far_inward_is_not_feathered_at_the_image_border(sca
     for overlap in (16, 48):
         tiled = restore_images([image], model, tile=192, overlap=overlap, batch_size=4, scale=scale)[0]
         assert (tiled - whole).abs().max().item() <= 1e-3, overlap  # the 1e-3 floor of a ramp leaks a little
+
+
+@pytest.mark.parametrize("depth,top", [(8, 255), (16, 65535)])
+def test_samples_in_and_quantized_stripes_out_equal_the_float_path_exactly(depth, top):
+    """8/16-bit samples cut into tiles and the output quantized a finished stripe at a time give the very
+    samples of converting the whole image to float, restoring it and quantizing the result: the folder engine
+    holds neither image as float32 and writes the same bytes. The grid has several rows of tiles, narrower
+    last tiles (align 16) batched out of order, and an upscaler's larger output."""
+    import numpy as np
+
+    from imgrestore.io.samples import quantize, sample_dtype, unit_float
+
+    rng = np.random.default_rng(0)
+    samples = rng.integers(0, top + 1, (181, 203, 3)).astype(sample_dtype(depth))
+
+    def model(batch: torch.Tensor) -> torch.Tensor:  # a nonlinear, position-dependent stand-in
+        return torch.nn.functional.interpolate(torch.sigmoid(3 * batch - 1.2), scale_factor=2, mode="nearest")
+
+    for scale, fn in [(1, lambda b: torch.sigmoid(3 * b - 1.2)), (2, model)]:
+        as_float = torch.from_numpy(unit_float(samples)).permute(2, 0, 1)
+        expected = restore_images([as_float], fn, tile=64, overlap=12, batch_size=3, align=16, scale=scale)[0]
+        expected = quantize(expected.permute(1, 2, 0).numpy(), depth)
+        got = restore_images([torch.from_numpy(samples).permute(2, 0, 1)], fn, tile=64, overlap=12, batch_size=3,
+                             align=16, scale=scale, depths=[depth])[0]
+        assert got.dtype == torch.from_numpy(expected).dtype
+        assert np.array_equal(got.permute(1, 2, 0).numpy(), expected)

@@ -29,6 +29,7 @@ from PIL import JpegImagePlugin, UnidentifiedImageError
 
 from imgrestore.errors import ImageReadError, ImageWriteError
 from imgrestore.io.atomic import atomic_path
+from imgrestore.io.samples import depth_of, quantize, unit_float
 from imgrestore.jpeg_quality import JpegQuality, quality_from_tables
 
 EXTENSIONS = {
@@ -52,7 +53,9 @@ _GRAY_MODES = {"1", "L", "LA", "I", "I;16", "I;16B", "I;16L", "I;16N", "F"}
 class Image:
     """Decoded pixels plus what must survive the round trip to disk."""
 
-    pixels: np.ndarray  # float32 [H, W, C], C = 1 or 3, values 0..1, already EXIF-rotated
+    # [H, W, C], C = 1 or 3, already EXIF-rotated: float32 0..1, or the file's own 8/16-bit samples when read
+    # with keep_samples (and a restored image the folder engine quantized as it went); the writer takes both
+    pixels: np.ndarray
     alpha: np.ndarray | None = None  # float32 [H, W] 0..1, passed through untouched
     bit_depth: int = 8
     exif: bytes | None = None  # orientation reset to 1: the pixels are upright now
@@ -175,9 +178,11 @@ def _header(data: bytes, source: str, max_megapixels: float) -> _Header | None:
     return header
 
 
-def read_image(path: str | Path, max_megapixels: float = 0) -> Image:
+def read_image(path: str | Path, max_megapixels: float = 0, keep_samples: bool = False) -> Image:
     """Read PNG/JPEG/TIFF/BMP/WebP/GIF, 8 or 16 bit or float, gray/RGB/RGBA, upright per EXIF orientation.
-    Images above ``max_megapixels`` (0: no limit) are refused from their header, before decoding."""
+    Images above ``max_megapixels`` (0: no limit) are refused from their header, before decoding.
+    ``keep_samples``: 8/16-bit pixels stay the file's integer samples (a quarter or half of float32's memory;
+    :func:`imgrestore.io.samples.unit_float` turns them into 0..1 floats); float files are floats either way."""
     path = Path(path)
     try:
         data = path.read_bytes()
@@ -185,7 +190,7 @@ def read_image(path: str | Path, max_megapixels: float = 0) -> Image:
         raise ImageReadError(f"{path}: cannot read ({exc.strerror or exc})") from None
     if not data:
         raise ImageReadError(f"{path}: empty file (0 bytes)")
-    return decode_image(data, str(path), max_megapixels)
+    return decode_image(data, str(path), max_megapixels, keep_samples)
 
 
 def _webp_is_lossless(data: bytes) -> bool:
@@ -225,7 +230,7 @@ def _split_channels(raw: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
     if channels == 4:
         return cv2.cvtColor(raw, cv2.COLOR_BGRA2RGB), np.ascontiguousarray(raw[:, :, 3])
     if channels == 3:
-        return cv2.cvtColor(raw, cv2.COLOR_BGR2RGB), None
+        return cv2.cvtColor(raw, cv2.COLOR_BGR2RGB, dst=raw), None  # in place: no second full-size copy
     if channels == 2:  # gray + alpha
         return np.ascontiguousarray(raw[:, :, :1]), np.ascontiguousarray(raw[:, :, 1])
     return np.ascontiguousarray(raw[:, :, :1]), None
@@ -233,21 +238,15 @@ def _split_channels(raw: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
 
 def _to_unit_float(samples: np.ndarray, source: str) -> tuple[np.ndarray, int, tuple[float, float] | None, list[str]]:
     """Integer or float samples -> float32 0..1 (one float copy, scaled in place), bit depth, float range, notes."""
-    if samples.dtype == np.uint8:
-        pixels = samples.astype(np.float32)
-        pixels /= 255  # in place; the same float32 values as `samples / 255.0`
-        return pixels, 8, None, []
-    if samples.dtype == np.uint16:
-        pixels = samples.astype(np.float32)
-        pixels /= 65535
-        return pixels, 16, None, []
+    if samples.dtype in (np.uint8, np.uint16):
+        return unit_float(samples), depth_of(samples), None, []
     if samples.dtype.kind == "f":
         pixels, value_range, notes = _float_pixels(samples, source)
         return pixels, 32, value_range, notes
     raise ImageReadError(f"{source}: {samples.dtype} samples are not supported (8/16-bit integers or float)")
 
 
-def decode_image(data: bytes, source: str = "<bytes>", max_megapixels: float = 0) -> Image:
+def decode_image(data: bytes, source: str = "<bytes>", max_megapixels: float = 0, keep_samples: bool = False) -> Image:
     """Decode an encoded image held in memory; see :func:`read_image`."""
     header = _header(data, source, max_megapixels)
     raw = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_UNCHANGED)
@@ -261,35 +260,23 @@ def decode_image(data: bytes, source: str = "<bytes>", max_megapixels: float = 0
     del raw
     if color.shape[2] == 3 and header.mode in _GRAY_MODES:
         color = np.ascontiguousarray(color[:, :, :1])
-    pixels, bit_depth, value_range, range_notes = _to_unit_float(color, source)
+    if keep_samples and color.dtype in (np.uint8, np.uint16):
+        pixels, bit_depth, value_range, range_notes = color, depth_of(color), None, []
+    else:
+        pixels, bit_depth, value_range, range_notes = _to_unit_float(color, source)
     del color
     alpha = None if alpha_samples is None else _to_unit_float(alpha_samples, source)[0]
     notes += range_notes
     if header.fmt == "GIF" and alpha is not None and alpha.min() == 1:
         alpha = None  # OpenCV gives GIFs an alpha plane even when no colour is transparent
     orientation = 1 if header.fmt == "TIFF" else header.orientation  # OpenCV has oriented a TIFF already
-    pixels = _orient(np.ascontiguousarray(pixels, dtype=np.float32), orientation)
+    pixels = _orient(np.ascontiguousarray(pixels), orientation)
     if alpha is not None:
         alpha = _orient(alpha, orientation)
     lossless = header.fmt not in _LOSSY_FORMATS and not (header.fmt == "WEBP" and not _webp_is_lossless(data))
     fmt = "PNG" if header.fmt == "GIF" else header.fmt
     return Image(pixels=pixels, alpha=alpha, bit_depth=bit_depth, exif=header.exif, icc=header.icc, fmt=fmt,
                  value_range=value_range, lossless=lossless, notes=tuple(notes), jpeg=header.jpeg)
-
-
-_QUANTIZE_SAMPLES = 1 << 22  # samples converted at a time: a 16 MB float temporary, whatever the image size
-
-
-def _quantize(values: np.ndarray, bit_depth: int) -> np.ndarray:
-    """0..1 floats -> 8/16-bit samples, a band of rows at a time so no full-size float copy is made."""
-    top = 65535 if bit_depth == 16 else 255
-    out = np.empty(values.shape, np.uint16 if bit_depth == 16 else np.uint8)
-    rows = max(1, _QUANTIZE_SAMPLES // max(1, values[0].size))
-    for start in range(0, values.shape[0], rows):
-        band = np.clip(values[start:start + rows], 0, 1)
-        band *= top
-        out[start:start + rows] = np.rint(band, out=band)
-    return out
 
 
 # zlib level of 8-bit PNG output: OpenCV's default, which its 16-bit path here and most rival tools (through
@@ -328,29 +315,42 @@ def _exif_with_size(exif: bytes, width: int, height: int) -> bytes:
     return parsed.tobytes()
 
 
+def written_depth(bit_depth: int, fmt: str) -> int:
+    """The bits a sample of a ``bit_depth`` image takes in a ``fmt`` file: float (32) only in TIFF, 16 in
+    PNG and TIFF, 8 elsewhere. A restorer that quantizes its output as it goes quantizes to this."""
+    fmt = fmt.upper()
+    if bit_depth == 32:
+        return 32 if fmt == "TIFF" else 16 if fmt in SIXTEEN_BIT_FORMATS else 8
+    return 16 if bit_depth == 16 and fmt in SIXTEEN_BIT_FORMATS else 8
+
+
+def output_depth(image: Image, path: str | Path) -> int | None:
+    """The 8/16 bits a sample of ``image`` takes when written to ``path`` (None: float, a float TIFF)."""
+    depth = written_depth(image.bit_depth, format_for(Path(path)) or image.fmt)
+    return None if depth == 32 else depth
+
+
 def encode_image(image: Image, fmt: str | None = None, quality: int = 95) -> tuple[bytes, list[str]]:
     """Encode to bytes in ``fmt`` (default: the image's own); returns the bytes and notes on what the format could not hold."""
     fmt = (fmt or image.fmt).upper()
     if image.exif:
         image = replace(image, exif=_exif_with_size(image.exif, image.width, image.height))
     notes: list[str] = []
-    bit_depth = image.bit_depth
-    if bit_depth == 32 and fmt == "TIFF":
-        return _float_tiff(image), notes
+    bit_depth = written_depth(image.bit_depth, fmt)
     if bit_depth == 32:
-        bit_depth = 16 if fmt in SIXTEEN_BIT_FORMATS else 8
+        return _float_tiff(image), notes
+    if image.bit_depth == 32:
         scaled = "" if image.value_range is None else f" of the 0..1 scaled values (range {image.value_range[0]:g}..{image.value_range[1]:g})"
         notes.append(f"{fmt} cannot hold float pixels: written as {bit_depth}-bit{scaled}")
-    if bit_depth == 16 and fmt not in SIXTEEN_BIT_FORMATS:
+    elif image.bit_depth == 16 and bit_depth == 8:
         notes.append(f"{fmt} cannot hold 16-bit pixels: written as 8-bit")
-        bit_depth = 8
     alpha = image.alpha
     if alpha is not None and fmt not in ALPHA_FORMATS:
         notes.append(f"{fmt} cannot hold an alpha channel: alpha dropped")
         alpha = None
-    pixels = _quantize(image.pixels, bit_depth)
+    pixels = quantize(image.pixels, bit_depth)
     if alpha is not None:
-        stacked = np.dstack([pixels, _quantize(alpha, bit_depth)])
+        stacked = np.dstack([pixels, quantize(alpha, bit_depth)])
     else:
         stacked = pixels if pixels.shape[2] > 1 else pixels[:, :, 0]
     del pixels

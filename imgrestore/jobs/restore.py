@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from imgrestore.grouping import group_by
+from imgrestore.io.image import output_depth
 from imgrestore.jobs.dejpeg import file_quality
 from imgrestore.jpeg_quality import compression_level
 from imgrestore.pipeline import (
@@ -29,6 +30,7 @@ class RestoreJob:
 
     models: ModelSelector
     options: RestoreOptions
+    reads_samples: bool = True  # inputs as their 8/16-bit samples, outputs quantized a stripe at a time
 
     @property
     def group_limit(self) -> int:
@@ -75,7 +77,8 @@ class RestoreJob:
         else:
             levels = noise_levels(pixels, restorer, self.options, estimates)
         notes: list[str] = []
-        outputs = restore_pixels(pixels, restorer, self.options, levels, notes=notes)
+        depths = [output_depth(g.image, g.result.output) for g in group]
+        outputs = restore_pixels(pixels, restorer, self.options, levels, notes=notes, depths=depths)
         fixed = restorer.size_req.fixed
         for index, loaded in enumerate(group):
             loaded.result.model = restorer.name
