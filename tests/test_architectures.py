@@ -165,15 +165,17 @@ def test_resunet_gray_from_colour_starts_equal_to_the_colour_model_on_gray_input
         adapt(colour.state_dict(), colour.config, ResUNetConfig(widths=(4, 8)))
 
 
-def test_resunet_grown_by_blocks_starts_as_the_smaller_model():
-    """`train --init small.safetensors -c blocks=2`: the added residual blocks start as identities, so the
-    grown network's first output equals the source's, and its new blocks are trainable (not all zero)."""
+@pytest.mark.parametrize("grown_widths", [(4, 8, 16), (6, 8, 20)], ids=["deeper", "deeper-and-wider"])
+def test_resunet_grown_by_blocks_or_widths_starts_as_the_smaller_model(grown_widths):
+    """`train --init small.safetensors -c blocks=2 -c 'widths=[...]'`: the added residual blocks start as
+    identities and the added channels unheard by the trained ones, so the grown network's first output equals
+    the source's, and what was added is trainable (not all zero)."""
     from imgrestore.architectures.resunet import ResUNet, ResUNetConfig, adapt
 
     torch.manual_seed(0)
     small = ResUNet(ResUNetConfig(widths=(4, 8, 16))).eval()
     torch.nn.init.normal_(small.tail.weight, std=0.1)
-    grown_config = ResUNetConfig(widths=(4, 8, 16), blocks=2)
+    grown_config = ResUNetConfig(widths=grown_widths, blocks=2)
     grown = ResUNet(grown_config).eval()
     state = adapt(small.state_dict(), small.config, grown_config)
     grown.load_state_dict(state)  # strict: every tensor of the grown model is provided
@@ -181,6 +183,7 @@ def test_resunet_grown_by_blocks_starts_as_the_smaller_model():
     with torch.no_grad():
         torch.testing.assert_close(grown(x, sigma), small(x, sigma))
     assert state["body.1.body.0.weight"].abs().sum() > 0
+    assert state["head.weight"][4:].abs().sum() > 0 or grown_widths[0] == 4
     with pytest.raises(Exception, match="larger blocks"):
         adapt(grown.state_dict(), grown_config, small.config)
 

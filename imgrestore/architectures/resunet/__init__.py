@@ -4,6 +4,7 @@ import dataclasses
 
 import torch
 
+from imgrestore.architectures.growth import widen
 from imgrestore.architectures.registry import ArchSpec, SizeRequirements, register
 from imgrestore.architectures.resunet.model import ResUNet, ResUNetConfig
 from imgrestore.errors import UsageError
@@ -26,19 +27,25 @@ def _grow_blocks(state: dict[str, torch.Tensor], source: ResUNetConfig, target: 
 
 def adapt(state: dict[str, torch.Tensor], source: ResUNetConfig, target: ResUNetConfig) -> dict[str, torch.Tensor]:
     """Weights of one config as a starting point for another that differs in ``channels``,
-    ``noise_map`` or a larger ``blocks``: a gray model from a colour one sees R = G = B, so its input
-    filter is the sum of the colour filters and its output the mean of the colour outputs; a blind
-    model drops the noise-map input; extra residual blocks start as identities; an inpainter (``mask_input``)
+    ``noise_map``, a larger ``blocks`` or wider ``widths``: a gray model from a colour one sees R = G = B, so its
+    input filter is the sum of the colour filters and its output the mean of the colour outputs; a blind
+    model drops the noise-map input; extra residual blocks start as identities; extra channels start
+    unheard by the trained ones (:func:`~imgrestore.architectures.growth.widen`); an inpainter (``mask_input``)
     reads the mask through the noise map's filters."""
     comparable = dataclasses.replace(source, channels=target.channels, noise_map=target.noise_map, blocks=target.blocks,
-                                     mask_input=target.mask_input, mask_level=target.mask_level,
+                                     widths=target.widths, mask_input=target.mask_input, mask_level=target.mask_level,
                                      smooth_iterations=target.smooth_iterations)
-    if comparable != target or target.blocks < source.blocks:
+    wider = len(target.widths) == len(source.widths) and all(map(int.__ge__, target.widths, source.widths))
+    if comparable != target or target.blocks < source.blocks or not wider:
         raise UsageError(f"--init: resunet {dataclasses.asdict(source)} can only be adapted in channels, noise_map, "
-                         "the inpainter's mask settings and a larger blocks")
+                         "the inpainter's mask settings, a larger blocks and wider widths (as many scales)")
     state = dict(state)
     if target.blocks > source.blocks:
         _grow_blocks(state, source, target)
+    if target.widths != source.widths:
+        grown = dataclasses.replace(source, widths=target.widths, blocks=target.blocks)
+        widen(state, {key: value.shape for key, value in ResUNet(grown).state_dict().items()},
+              transposed={key for key in state if key.startswith("ups.")})
     head = state["head.weight"]  # [width, channels (+1 noise map), 3, 3]
     colour, level = head[:, :source.channels], head[:, source.channels:]
     if target.channels != source.channels:

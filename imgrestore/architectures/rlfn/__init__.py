@@ -4,6 +4,7 @@ import dataclasses
 
 import torch
 
+from imgrestore.architectures.growth import widen
 from imgrestore.architectures.registry import ArchSpec, register
 from imgrestore.architectures.rlfn.model import RLFN, RLFNConfig
 from imgrestore.errors import UsageError
@@ -37,28 +38,11 @@ def _grow_blocks(state: dict[str, torch.Tensor], source: RLFNConfig, target: RLF
         state[prefix + "attention.expand.bias"] = torch.full((f,), _OPEN_GATE)
 
 
-def _widen(state: dict[str, torch.Tensor], shapes: dict[str, torch.Size]) -> None:
-    """Grow every tensor to the wider model's ``shapes`` so that the trained channels compute exactly what
-    they did (Net2Net-style): a new channel's incoming weights are He-initialised, the weights from a new
-    channel into a trained one start at zero (the first step moves them), new biases at zero."""
-    generator = torch.Generator().manual_seed(1)
-    for key, old in state.items():
-        shape = shapes[key]
-        if old.shape == shape:
-            continue
-        new = torch.zeros(shape, dtype=old.dtype)
-        if old.ndim == 4:
-            fan_in = shape[1] * shape[2] * shape[3]
-            new[old.shape[0]:] = torch.randn(shape[0] - old.shape[0], *shape[1:], generator=generator) * (2 / fan_in) ** 0.5
-        new[tuple(slice(0, n) for n in old.shape)] = old
-        state[key] = new
-
-
 def adapt(state: dict[str, torch.Tensor], source: RLFNConfig, target: RLFNConfig) -> dict[str, torch.Tensor]:
     """A trained model as the start of one of another scale, wider or with more blocks. Another scale (EDSR's
     x2 -> x4 pre-training): the low-resolution body carries over; the upsampler, whose output channels depend
     on the scale, starts at zero, so the new model begins as its anchor (nearest-neighbour upscaling) on top
-    of the trained features. More features: the trained channels keep their function (:func:`_widen`), so
+    of the trained features. More features: the trained channels keep their function (:func:`~imgrestore.architectures.growth.widen`), so
     the wider model starts as the trained one. More blocks: the new ones are appended as near-identities
     (:func:`_grow_blocks`), so the grown model starts within a hair of the trained one."""
     comparable = dataclasses.replace(source, scale=target.scale, blocks=target.blocks, features=target.features)
@@ -69,7 +53,7 @@ def adapt(state: dict[str, torch.Tensor], source: RLFNConfig, target: RLFNConfig
     state = dict(state)
     if target.features > source.features:
         wider = dataclasses.replace(source, features=target.features)
-        _widen(state, {key: value.shape for key, value in RLFN(wider).state_dict().items()})
+        widen(state, {key: value.shape for key, value in RLFN(wider).state_dict().items()})
     if target.blocks > source.blocks:
         _grow_blocks(state, source, target)
     if target.scale != source.scale:
