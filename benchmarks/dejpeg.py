@@ -24,6 +24,7 @@ models reading the quality from the file.
     python benchmarks/dejpeg.py --model dejpeg-color
     python benchmarks/dejpeg.py --model runs/dejpeg-color.safetensors --model resunet-real --no-nlm
     python benchmarks/dejpeg.py --set gray --model dejpeg-gray --no-nlm
+    python benchmarks/dejpeg.py --model dejpeg-color --precision fp32 --precision auto --no-nlm --no-ncnn
     python benchmarks/dejpeg.py --camera --model dejpeg-color --model resunet-real --no-nlm --no-ncnn
 """
 
@@ -44,6 +45,7 @@ from imgrestore.degradations import parse_chain, quantize
 from imgrestore.io.image import decode_image
 from imgrestore.metrics import psnr, psnr_y, ssim
 from imgrestore.pipeline import RestoreOptions, load_restorer, restore_pixels
+from imgrestore.restorer import Restorer
 from imgrestore.tasks import Task
 
 QUALITIES = (10, 20, 30, 40)
@@ -113,10 +115,9 @@ def cunet(noise: int) -> Dejpeg | str:
     return run
 
 
-def imgrestore_dejpeg(name: str, true_quality: bool) -> Dejpeg:
-    """``name`` as `imgrestore dejpeg -m NAME` runs it: a quality-conditioned model is told the quality its
+def imgrestore_dejpeg(restorer: Restorer, true_quality: bool) -> Dejpeg:
+    """``restorer`` as `imgrestore dejpeg -m NAME` runs it: a quality-conditioned model is told the quality its
     file's tables give (or, with ``true_quality``, the quality the file was written at)."""
-    restorer = load_restorer(name, device="cpu")
 
     def run(data: bytes, quality: int) -> np.ndarray:
         image = decode_image(data)
@@ -188,6 +189,9 @@ def main() -> None:
                         help="the colour track (6 images) or all 8 as one-channel gray JPEGs")
     parser.add_argument("--camera", action="store_true", help="resunet-real's recipe (camera noise, then JPEG 60..95) "
                         "instead of the quality columns")
+    parser.add_argument("--precision", action="append", default=[],
+                        help="auto | fp32 | bf16 for the --model rows; repeatable: each model once per precision "
+                        "(default auto, what `imgrestore dejpeg` picks)")
     args = parser.parse_args()
     images = load_val(args.shared, args.which)
     qualities = (0,) if args.camera else QUALITIES
@@ -211,12 +215,14 @@ def main() -> None:
         else:
             print(best_of("waifu2x cunet, scale 1, best noise level", nets, images, qualities), flush=True)
     for name in args.model:
-        restorer = load_restorer(name, device="cpu")
-        if restorer.task is Task.DEJPEG:
-            for true_quality, label in ((False, "quality read from the file"), (True, "true quality")):
-                print(row(f"imgrestore {name}, {label}", every(imgrestore_dejpeg(name, true_quality))), flush=True)
-        else:
-            print(row(f"imgrestore {name} (blind)", every(imgrestore_dejpeg(name, False))), flush=True)
+        for precision in args.precision or ["auto"]:
+            restorer = load_restorer(name, device="cpu", precision=precision)
+            if restorer.task is Task.DEJPEG:
+                for true_quality, label in ((False, "quality read from the file"), (True, "true quality")):
+                    print(row(f"imgrestore {name} ({restorer.precision}), {label}", every(imgrestore_dejpeg(restorer, true_quality))),
+                          flush=True)
+            else:
+                print(row(f"imgrestore {name} ({restorer.precision}, blind)", every(imgrestore_dejpeg(restorer, False))), flush=True)
 
 
 if __name__ == "__main__":

@@ -1,4 +1,4 @@
-"""`weights-tools inspect | convert | verify`, thin commands over imgrestore's own loading code."""
+"""`weights-tools inspect | convert | cast | verify`, thin commands over imgrestore's own loading code."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from imgrestore.cli.train import parse_config
 
 app = typer.Typer(
     name="weights-tools",
-    help="Inspect, convert (.pth -> .safetensors), import FFDNet's official weights, and verify imgrestore weights files.",
+    help="Inspect, convert (.pth -> .safetensors), cast (fp16 storage), import FFDNet's official weights, and verify imgrestore weights files.",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
@@ -82,6 +82,22 @@ def import_ffdnet(
     folder = find_official_folder(source)
     for name, target, meta in import_official(folder, out_dir or catalog.user_dir(), force):
         typer.echo(f"wrote {target} ({name}: {meta.channels} channel(s), licence {meta.license})")
+
+
+@app.command()
+def cast(
+    source: Annotated[Path, typer.Argument(help="A .safetensors weights file.")],
+    target: Annotated[Path, typer.Argument(help="Output .safetensors file (not the input).")],
+    dtype: Annotated[str, typer.Option("--dtype", help="Storage of the floating-point tensors: fp16, bf16 or fp32.")] = "fp16",
+) -> None:
+    """Store a weights file's tensors in another precision (fp16 halves its size); the model still runs in the
+    precision `--precision` picks, and the metadata is kept."""
+    from imgrestore.weights.format import cast as run_cast
+
+    if target.suffix != ".safetensors":
+        raise typer.BadParameter("TARGET must end in .safetensors")
+    run_cast(source, target, dtype)
+    typer.echo(f"wrote {target} ({dtype} storage, {target.stat().st_size / 1e6:.1f} MB)")
 
 
 @app.command()

@@ -110,3 +110,27 @@ def read_state_dict(path: str | Path) -> dict[str, torch.Tensor]:
     path = Path(path)
     with open_weights(path) as handle:
         return {key: handle.get_tensor(key) for key in handle.keys()}
+
+
+STORAGE_DTYPES = {"fp32": torch.float32, "fp16": torch.float16, "bf16": torch.bfloat16}
+
+
+def cast(source: str | Path, target: str | Path, storage: str) -> WeightsMeta:
+    """Copy a weights file with its floating-point tensors stored as ``storage`` (fp32 | fp16 | bf16); integer
+    buffers are kept. Models load stored tensors into fp32 parameters, so fp16 halves a file's size and, for
+    weights of ordinary magnitude, changes outputs by rounding only (measure with benchmarks/precision_loss.py).
+    The metadata is kept and records the storage."""
+    if storage not in STORAGE_DTYPES:
+        raise WeightsError(f"storage {storage!r}: expected one of {', '.join(STORAGE_DTYPES)}")
+    if Path(source).resolve() == Path(target).resolve():
+        raise WeightsError(f"{target}: the output must be another file than the input")
+    meta = read_meta(source)
+    dtype = STORAGE_DTYPES[storage]
+    state = {key: tensor.to(dtype) if tensor.is_floating_point() else tensor
+             for key, tensor in read_state_dict(source).items()}
+    largest = max((t.abs().max().item() for t in state.values() if t.is_floating_point() and t.numel()), default=0.0)
+    if not torch.isfinite(torch.tensor(largest)):
+        raise WeightsError(f"{source}: a weight overflows {storage}; keep fp32 or use bf16")
+    meta = dataclasses.replace(meta, training={**meta.training, "stored_as": storage})
+    save(target, state, meta)
+    return meta

@@ -163,3 +163,19 @@ def test_unrecognised_tensors_ask_for_arch(tmp_path, tiny_model, capsys):
     torch.save(read_state_dict(tiny_model), tmp_path / "x.pth")
     code, _, err = run(main, capsys, "convert", str(tmp_path / "x.pth"), str(tmp_path / "x.safetensors"))
     assert code == 2 and "give --arch" in err and "rrdbnet" in err
+
+
+def test_cast_to_fp16_halves_the_tensors_and_keeps_outputs_and_metadata(tmp_path, tiny_model, capsys):
+    out = tmp_path / "half.safetensors"
+    code, stdout, err = run(main, capsys, "cast", str(tiny_model), str(out), "--dtype", "fp16")
+    assert code == 0 and "fp16 storage" in stdout, err
+    stored = read_state_dict(out)
+    assert {t.dtype for t in stored.values() if t.is_floating_point()} == {torch.float16}
+    full_bytes = sum(t.numel() * t.element_size() for t in read_state_dict(tiny_model).values())
+    assert sum(t.numel() * t.element_size() for t in stored.values()) < 0.6 * full_bytes
+    half, full = Restorer.from_file(out), Restorer.from_file(tiny_model)
+    assert half.meta.training["stored_as"] == "fp16" and half.meta.arch == full.meta.arch
+    x = torch.rand(1, 3, 24, 24, generator=torch.Generator().manual_seed(0))
+    torch.testing.assert_close(half(x), full(x), atol=2e-3, rtol=0)
+    code, _, err = run(main, capsys, "cast", str(out), str(out))
+    assert code == 2 and "another file" in err
