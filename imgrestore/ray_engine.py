@@ -22,8 +22,9 @@ from typing import Any
 
 from imgrestore.batch import BatchPlan, Job, run
 from imgrestore.errors import UsageError
+from imgrestore.io.atomic import remove_temps_of
 from imgrestore.io.discover import InputItem
-from imgrestore.report import FileResult, append_part, merge_parts, part_file
+from imgrestore.report import OK, FileResult, append_part, merge_parts, part_file
 
 RAY_EXTRA = "pip install 'imgrestore[ray]'"
 FILES_PER_BATCH = 16  # what one actor call does: a retried call redoes at most this many (already written are skipped)
@@ -99,4 +100,6 @@ def run_on_ray(items: list[InputItem], plan: BatchPlan, job: Job, settings: RayS
         if started_here:
             ray.shutdown()
     wanted = {str(item.source) for item in items}
-    return [result for result in merge_parts(plan.out_dir) if result.source in wanted]
+    results = [result for result in merge_parts(plan.out_dir) if result.source in wanted]
+    remove_temps_of([Path(result.output) for result in results if result.status == OK])
+    return results

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 from factories import jpeg_bytes, smooth_image, write_exif_rotated_jpeg, write_png
@@ -121,3 +123,23 @@ def test_outputs_get_the_usual_file_mode(tmp_path):
     mask = os.umask(0)
     os.umask(mask)
     assert (tmp_path / "y.png").stat().st_mode & 0o777 == 0o666 & ~mask
+
+
+def test_temps_of_completed_outputs_are_removed_and_no_other_file(tmp_path):
+    """A writer killed mid-write leaves its temp beside the output another writer then finished."""
+    import tempfile
+
+    from imgrestore.io.atomic import is_temp_name, remove_temps_of
+
+    def temp_of(name: str, suffix: str) -> Path:  # as atomic_path names them
+        return Path(tempfile.mkstemp(prefix=f".{name}.", suffix=f".part{suffix}", dir=tmp_path)[1])
+
+    done = tmp_path / "a.b.png"
+    done.write_bytes(b"final")
+    left_by_a_killed_writer = temp_of("a.b", ".png")
+    assert is_temp_name(left_by_a_killed_writer.name)
+    keep = [temp_of("c", ".png"), temp_of("a.b", ".tif"), tmp_path / ".a.b.png", tmp_path / "a.b.part.png"]
+    for path in keep[2:]:
+        path.write_bytes(b"user file")
+    assert remove_temps_of([done]) == [left_by_a_killed_writer]
+    assert all(path.exists() for path in keep) and done.read_bytes() == b"final"

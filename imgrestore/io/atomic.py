@@ -54,7 +54,7 @@ def atomic_write_bytes(target: Path, data: bytes) -> None:
 
 
 STALE_SECONDS = 300  # a temp file untouched this long belongs to a run that was killed (writes take seconds)
-_TEMP_NAME = re.compile(r"^\..+\.[a-z0-9_]{8}\.part(\.[A-Za-z0-9]+)?$")  # what atomic_path's mkstemp makes
+_TEMP_NAME = re.compile(r"^\.(.+)\.[a-z0-9_]{8}\.part(\.[A-Za-z0-9]+)?$")  # what atomic_path's mkstemp makes
 
 
 def is_temp_name(name: str) -> bool:
@@ -80,4 +80,29 @@ def remove_stale_temps(folder: Path, older_than: float = STALE_SECONDS) -> list[
                 removed.append(Path(entry.path))
         except OSError:
             continue
+    return removed
+
+
+def remove_temps_of(completed: list[Path]) -> list[Path]:
+    """Remove the temp files left beside outputs that are now complete: a writer killed mid-write (a Ray
+    actor, say, whose file another actor then wrote) leaves its temp, and the run that finished the file
+    knows it is junk at once. One scan per folder. Returns what was removed."""
+    by_folder: dict[Path, set[str]] = {}
+    for target in completed:
+        by_folder.setdefault(target.parent, set()).add(target.name)
+    removed = []
+    for folder, names in by_folder.items():
+        try:
+            entries = list(os.scandir(folder))
+        except OSError:
+            continue
+        for entry in entries:
+            match = _TEMP_NAME.match(entry.name)
+            if match is None or match[1] + (match[2] or "") not in names:
+                continue
+            try:
+                os.unlink(entry.path)
+                removed.append(Path(entry.path))
+            except OSError:
+                continue
     return removed
