@@ -62,24 +62,39 @@ def is_temp_name(name: str) -> bool:
     return bool(_TEMP_NAME.match(name))
 
 
-def remove_stale_temps(folder: Path, older_than: float = STALE_SECONDS) -> list[Path]:
-    """Remove this tool's leftover temp files in ``folder`` (only those, and only stale ones: another
-    run writing into the same folder keeps its fresh ones). Returns what was removed."""
-    removed = []
-    now = time.time()
+def _temps_in(folder: Path) -> Iterator[tuple[os.DirEntry, re.Match]]:
+    """The temp files :func:`atomic_path` left in ``folder``, with their name's match (the target's stem and
+    suffix); nothing if the folder cannot be read."""
     try:
         entries = list(os.scandir(folder))
     except OSError:
-        return removed
+        return
     for entry in entries:
-        if not (entry.name.startswith(".") and is_temp_name(entry.name)):
-            continue
+        match = _TEMP_NAME.match(entry.name)
+        if match is not None:
+            yield entry, match
+
+
+def _unlink(entry: os.DirEntry, removed: list[Path]) -> None:
+    try:
+        os.unlink(entry.path)
+        removed.append(Path(entry.path))
+    except OSError:
+        pass
+
+
+def remove_stale_temps(folder: Path, older_than: float = STALE_SECONDS) -> list[Path]:
+    """Remove this tool's leftover temp files in ``folder`` (only those, and only stale ones: another
+    run writing into the same folder keeps its fresh ones). Returns what was removed."""
+    removed: list[Path] = []
+    now = time.time()
+    for entry, _ in _temps_in(folder):
         try:
-            if entry.is_file(follow_symlinks=False) and now - entry.stat(follow_symlinks=False).st_mtime > older_than:
-                os.unlink(entry.path)
-                removed.append(Path(entry.path))
+            stale = entry.is_file(follow_symlinks=False) and now - entry.stat(follow_symlinks=False).st_mtime > older_than
         except OSError:
             continue
+        if stale:
+            _unlink(entry, removed)
     return removed
 
 
@@ -90,19 +105,9 @@ def remove_temps_of(completed: list[Path]) -> list[Path]:
     by_folder: dict[Path, set[str]] = {}
     for target in completed:
         by_folder.setdefault(target.parent, set()).add(target.name)
-    removed = []
+    removed: list[Path] = []
     for folder, names in by_folder.items():
-        try:
-            entries = list(os.scandir(folder))
-        except OSError:
-            continue
-        for entry in entries:
-            match = _TEMP_NAME.match(entry.name)
-            if match is None or match[1] + (match[2] or "") not in names:
-                continue
-            try:
-                os.unlink(entry.path)
-                removed.append(Path(entry.path))
-            except OSError:
-                continue
+        for entry, match in _temps_in(folder):
+            if match[1] + (match[2] or "") in names:
+                _unlink(entry, removed)
     return removed

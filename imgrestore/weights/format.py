@@ -128,8 +128,7 @@ def cast(source: str | Path, target: str | Path, storage: str) -> WeightsMeta:
     dtype = STORAGE_DTYPES[storage]
     state = {key: tensor.to(dtype) if tensor.is_floating_point() else tensor
              for key, tensor in read_state_dict(source).items()}
-    largest = max((t.abs().max().item() for t in state.values() if t.is_floating_point() and t.numel()), default=0.0)
-    if not torch.isfinite(torch.tensor(largest)):
+    if not all(torch.isfinite(t).all() for t in state.values() if t.is_floating_point()):
         raise WeightsError(f"{source}: a weight overflows {storage}; keep fp32 or use bf16")
     meta = dataclasses.replace(meta, training={**meta.training, "stored_as": storage})
     save(target, state, meta)
