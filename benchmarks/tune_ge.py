@@ -5,6 +5,9 @@ Validation digits only (mnist10k.npz 7000:7500 by default, never the 2,500 test 
 candidate is one `imgrestore eval` run; the lowest MSE wins.
 
     python benchmarks/tune_ge.py runs/ge-mnist.safetensors --subset 7000:7250
+    python benchmarks/tune_ge.py runs/ge-v2.safetensors --tasks reconstruct --methods ge --lams 0.01,0.1 --dry-run
+
+Choices already in the file for tasks and methods not tuned in this run are kept.
 """
 
 from __future__ import annotations
@@ -41,16 +44,26 @@ def main() -> None:
     parser.add_argument("--data", type=Path, default=HERE.parents[1] / "shared/data/mnist/mnist10k.npz")
     parser.add_argument("--subset", default="7000:7250")
     parser.add_argument("--lams", default="0.001,0.01,0.1,1")
+    parser.add_argument("--tasks", help="comma-separated subset of ge_tasks.sh's tasks (default: all)")
+    parser.add_argument("--methods", default="ge,invertgan", help="comma-separated subset of: ge, invertgan")
+    parser.add_argument("--options", default="", help="more runtime options for every run, e.g. steps=1000")
+    parser.add_argument("--dry-run", action="store_true", help="print the scores, write nothing")
     args = parser.parse_args()
-    chosen: dict[str, dict[str, str]] = {}
-    for task, spec in tasks().items():
-        for method in ("ge", "invertgan"):
-            results = {lam: score(args.weights, method, lam, spec, args.data, args.subset) for lam in args.lams.split(",")}
+    meta = read_meta(args.weights)
+    chosen: dict[str, dict[str, str]] = dict(meta.task_options or {})
+    wanted = tasks() if not args.tasks else {name: tasks()[name] for name in args.tasks.split(",")}
+    for task, spec in wanted.items():
+        for method in args.methods.split(","):
+            more = f",{args.options}" if args.options else ""
+            results = {lam: score(args.weights, method, lam + more, spec, args.data, args.subset)
+                       for lam in args.lams.split(",")}
             best = min(results, key=results.get)
-            chosen[task if method == "ge" else f"{task}:{method}"] = {"lam": best}
+            extra = dict(option.split("=", 1) for option in args.options.split(",") if option)
+            chosen[task if method == "ge" else f"{task}:{method}"] = {"lam": best, **extra}
             print(f"{task:12s} {method:10s} " + "  ".join(f"lam={k}: {v:.5f}" for k, v in results.items())
                   + f"  -> {best}", flush=True)
-    meta = read_meta(args.weights)
+    if args.dry_run:
+        return
     save(args.weights, read_state_dict(args.weights), dataclasses.replace(meta, task_options=chosen))
     print(f"wrote task_options into {args.weights}")
 

@@ -17,7 +17,7 @@ method side by side, the clean crop last.
 
     python benchmarks/upscale.py --scale 2 --model sr-photo-x2
     python benchmarks/upscale.py --scale 4 --model sr-photo-x4 --set gray
-    python benchmarks/upscale.py --scale 4 --model sr-photo-x4 --known-kernel resunet-color --no-ncnn
+    python benchmarks/upscale.py --scale 4 --model sr-photo-x4 --known-kernel resunet-color-fast --no-ncnn
     python benchmarks/upscale.py --scale 4 --model sr-photo-x4 --model sr-photo-x4+first \
         --degrade "poisson:peak=20..1000+gaussian:sigma=0..10+jpeg:quality=60..95"
 """

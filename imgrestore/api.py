@@ -25,11 +25,12 @@ from imgrestore.weights.format import read_meta
 
 
 def _restorer_for(model: str | Restorer, pixels: np.ndarray, device: str, precision: str,
-                  task: Task = Task.DENOISE) -> Restorer:
-    """``model`` itself, or the model it names (for 'auto': the default for these pixels and ``task``)."""
+                  task: Task = Task.DENOISE, prior: bool = False) -> Restorer:
+    """``model`` itself, or the model it names (for 'auto': the default for these pixels and ``task``, or with
+    ``prior`` the plug-and-play solver's)."""
     if isinstance(model, Restorer):
         return model
-    return ModelSelector(model, device, precision, task=task).restorer_for(pixels)
+    return ModelSelector(model, device, precision, task=task, prior=prior).restorer_for(pixels)
 
 
 @dataclass(frozen=True)
@@ -103,7 +104,7 @@ def deblur_array(
 
     blur = parse_kernel(kernel) if isinstance(kernel, str) else torch.as_tensor(np.asarray(kernel, np.float32))
     pixels, form = _pixels_of(array)
-    restorer = _restorer_for(model, pixels, device, precision)
+    restorer = _restorer_for(model, pixels, device, precision, prior=True)
     settings = deblur_settings(kernel if isinstance(kernel, str) else "", iterations)
     restored = solve_known(pixels, KnownBlur(blur / blur.sum()), restorer, options, sigma, settings)
     return _array_of(restored, form)

@@ -20,12 +20,12 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Protocol
 
-from imgrestore.errors import ImgrestoreError
+from imgrestore.errors import ImgrestoreError, ReadWhole
 from imgrestore.grouping import group_by
 from imgrestore.io.atomic import remove_stale_temps
 from imgrestore.io.discover import InputItem, Problem
 from imgrestore.io.image import Image, read_image, write_image
-from imgrestore.io.limits import DEFAULT_MAX_MEGAPIXELS
+from imgrestore.io.limits import DEFAULT_MAX_MEGAPIXELS, STREAM_MEGAPIXELS
 from imgrestore.io.outputs import append_ledger, output_path
 from imgrestore.noise_level import blind_sigma
 from imgrestore.report import FAILED, INTERRUPTED, OK, PLANNED, SKIPPED, FileResult
@@ -48,6 +48,7 @@ class BatchPlan:
     parts: Path | None = None  # `--engine shard`: this worker's part file of the report, a row per finished file
     jpeg_quality: int = 95  # of JPEG and lossy WebP outputs
     bit_depth: int | None = None  # 8 or 16 bits per sample for every output; None: each input's own
+    stream_megapixels: float = STREAM_MEGAPIXELS  # larger PNGs are streamed where the job can; 0: never
 
 
 @dataclass
@@ -61,12 +62,26 @@ class PendingImage:
     megapixels: float = 0.0
 
 
+@dataclass
+class StreamedInput:
+    """A large file the job restores from its path a band of rows at a time (its header, as the job read it)."""
+
+    item: InputItem
+    result: FileResult
+    header: object
+    megapixels: float
+    started: float = 0.0  # when its turn came
+
+
 class Job(Protocol):
     """What the engine does to the images; implemented by restoring and degrading commands."""
 
     group_limit: int  # a group is processed once its summed cost reaches this
     # optional ``reads_samples: bool``: 8/16-bit inputs reach the job as their integer samples (a quarter of
     # float32's memory) rather than 0..1 floats; a job that quantizes its outputs as it goes sets it
+    # optional ``streamable(source, target, megapixels, max_megapixels) -> header | None`` and
+    # ``stream(source, result, header, bit_depth, started) -> FileResult``: files the job restores from their
+    # path a band of rows at a time, writing the output itself (``stream`` raises to have the file read whole)
 
     def cost(self, image: Image) -> int:
         """How much of a group this image takes (tiles for a restorer)."""
@@ -129,6 +144,25 @@ def _load(item: InputItem, result: FileResult, plan: BatchPlan, keep_samples: bo
     except Exception as exc:
         return _fail(result, exc, started)
     return PendingImage(item, result, image, started, image.megapixels)
+
+
+def _stream(streamed: StreamedInput, job: Job, plan: BatchPlan) -> FileResult | PendingImage:
+    """A large file restored by the job a band at a time: its result, or the file read whole (a
+    :class:`PendingImage`) when the job finds it must be after all. The ledger lists the output first."""
+    if plan.record_outputs:
+        append_ledger(plan.out_dir, [Path(streamed.result.output)])
+    streamed.started = time.monotonic()  # its turn: the files before it are done
+    try:
+        return job.stream(streamed.item.source, streamed.result, streamed.header,  # type: ignore[attr-defined]
+                          plan.bit_depth, streamed.started)
+    except ReadWhole:
+        return _load(streamed.item, streamed.result, plan, getattr(job, "reads_samples", False))
+    except ImgrestoreError as exc:
+        if exc.exit_code == 2:
+            raise
+        return _fail(streamed.result, exc, streamed.started)
+    except Exception as exc:
+        return _fail(streamed.result, exc, streamed.started)
 
 
 def _process(group: list[PendingImage], job: Job, plan: BatchPlan) -> list[tuple[PendingImage, Image | FileResult]]:
@@ -277,8 +311,9 @@ def run(
                 outbox.put(devices.submit(on_replica, group), sum(loaded.megapixels for loaded in group))
         pending.clear()
 
-    def decide(item: InputItem) -> FileResult | Future:
-        """What happens to ``item``: skipped, planned (dry run), or a read submitted to a reader."""
+    def decide(item: InputItem) -> FileResult | Future | StreamedInput:
+        """What happens to ``item``: skipped, planned (dry run), streamed in its turn, or a read submitted to a
+        reader."""
         target = output_path(item, plan.out_dir, plan.suffix, plan.fmt)
         result = FileResult(source=str(item.source), output=str(target), relative=item.relative.as_posix())
         if not plan.dry_run and target.parent not in cleaned:
@@ -294,11 +329,15 @@ def run(
         if plan.dry_run:
             result.status = PLANNED
             return result
+        streamable = getattr(job, "streamable", None)
+        header = streamable and streamable(item.source, target, plan.stream_megapixels, plan.max_megapixels)
+        if header:
+            return StreamedInput(item, result, header, header.height * header.width / 1e6)
         return readers.submit(_load, item, result, plan, getattr(job, "reads_samples", False))
 
     for problem in plan.problems:
         finish(FileResult(source=str(problem.path), output="", status=FAILED, error=f"{problem.path}: {problem.reason}"))
-    ahead: deque[tuple[InputItem, FileResult | Future]] = deque()  # decided, in order; reads run ahead
+    ahead: deque[tuple[InputItem, FileResult | Future | StreamedInput]] = deque()  # decided, in order; reads run ahead
     upcoming = iter(items)
     cost_pending = 0
     try:
@@ -308,10 +347,17 @@ def run(
             if not ahead:
                 break
             _, decided = ahead[0]
-            loaded = decided if isinstance(decided, FileResult) else decided.result()
+            if isinstance(decided, StreamedInput):  # in its turn: the files before it are finished first
+                flush()
+                cost_pending = 0
+                outbox.drain(wait=True)  # and written, so no replica shares the model with it
+                loaded = _stream(decided, job, plan)
+            else:
+                loaded = decided if isinstance(decided, FileResult) else decided.result()
             ahead.popleft()
-            if isinstance(loaded, FileResult):  # skipped, planned, or unreadable
-                outbox.put(loaded)
+            if isinstance(loaded, FileResult):  # skipped, planned, unreadable, or streamed
+                streamed_ok = isinstance(decided, StreamedInput) and loaded.status == OK
+                outbox.put(loaded, decided.megapixels if streamed_ok else 0.0)
                 continue
             try:
                 cost = job.cost(loaded.image)

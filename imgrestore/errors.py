@@ -86,3 +86,8 @@ class InterruptedRun(ImgrestoreError):
     def __init__(self, message: str, exit_code: int) -> None:
         super().__init__(message)
         self.exit_code = exit_code
+
+
+class ReadWhole(Exception):  # a signal between the folder engine and a job, never shown to a user
+    """Raised by a job restoring a large file a band at a time when the file turns out to need reading whole
+    (found in the first pass, before anything is written): the folder engine reads it whole instead."""

@@ -37,28 +37,75 @@ def blind_sigma(pixels: np.ndarray) -> float:
     within about 1 % at sigma 15 to 50 (``benchmarks/noise_estimate.py``). Images with too few
     mid-tone blocks fall back to all blocks; an image under 2x2 pixels reads 0.
     """
-    if min(pixels.shape[:2]) < 2:
-        return 0.0
-    sigmas = []
-    for c in range(pixels.shape[2]):
-        values = _mid_tone_detail(pixels[:, :, c], MID_TONES)
-        if values.size < MIN_BLOCKS:
-            values = _mid_tone_detail(pixels[:, :, c], (-np.inf, np.inf))
-        sigmas.append(np.median(values, overwrite_input=True) / 0.6745)
-    return float(np.mean(sigmas) * 255)
+    reading = BlindSigma(pixels.shape[2], pixels.dtype)
+    for top in range(0, pixels.shape[0], 2 * _BAND_ROWS):
+        reading.add(pixels[top:top + 2 * _BAND_ROWS])
+    return reading.sigma()
 
 
 _BAND_ROWS = 256  # rows of 2x2 blocks read at a time: a large photo is never copied whole
 
 
-def _mid_tone_detail(plane: np.ndarray, tones: tuple[float, float]) -> np.ndarray:
-    """|HH| of the 2x2 blocks of ``plane`` whose mean lies strictly inside ``tones``, a band at a time."""
-    height = plane.shape[0] // 2 * 2
-    kept = []
-    for top in range(0, height, 2 * _BAND_ROWS):
-        detail, mean = _diagonal_detail(plane[top:min(top + 2 * _BAND_ROWS, height)])
-        kept.append(np.abs(detail[(mean > tones[0]) & (mean < tones[1])]))
-    return np.concatenate(kept) if kept else np.empty(0, np.float32)
+class BlindSigma:
+    """:func:`blind_sigma` read a band of rows at a time (each band an even number of rows, but the last):
+    what a streamed image, never held whole, is estimated with.
+
+    8/16-bit samples are counted exactly: |HH| of a 2x2 block of integer samples is |a - b - c + d| / 2 in
+    sample units, so a histogram of that numerator holds every value the median needs in a few kilobytes,
+    whatever the image's size; float pixels keep their |HH| values."""
+
+    def __init__(self, channels: int, dtype: np.dtype) -> None:
+        self.levels = {np.dtype(np.uint8): 255, np.dtype(np.uint16): 65535}.get(np.dtype(dtype))
+        self.mid_tone: list[list[np.ndarray]] = [[] for _ in range(channels)]  # per channel: counts or values
+        self.every: list[list[np.ndarray]] = [[] for _ in range(channels)]
+        self.blocks = 0
+
+    def add(self, band: np.ndarray) -> None:
+        """The next rows [N, W, C] of the image."""
+        band = band[: band.shape[0] // 2 * 2, : band.shape[1] // 2 * 2]
+        if band.size == 0:
+            return
+        self.blocks += (band.shape[0] // 2) * (band.shape[1] // 2)
+        for c in range(band.shape[2]):
+            if self.levels is None:
+                detail, mean = _diagonal_detail(band[:, :, c])
+                detail = np.abs(detail)
+                mid = (mean > MID_TONES[0]) & (mean < MID_TONES[1])
+            else:
+                x = band[:, :, c].astype(np.int32)
+                a, b, cc, d = x[0::2, 0::2], x[0::2, 1::2], x[1::2, 0::2], x[1::2, 1::2]
+                detail, total = np.abs(a - b - cc + d), a + b + cc + d  # 2 |HH| and 4 x mean, in sample units
+                mid = (total > MID_TONES[0] * 4 * self.levels) & (total < MID_TONES[1] * 4 * self.levels)
+            for kept, values in ((self.mid_tone[c], detail[mid]), (self.every[c], detail.ravel())):
+                kept.append(values if self.levels is None else np.bincount(values, minlength=2 * self.levels + 1))
+                if self.levels is not None and len(kept) > 1:
+                    kept[:] = [kept[0] + kept[1]]
+
+    def sigma(self) -> float:
+        if self.blocks == 0:
+            return 0.0
+        sigmas = []
+        for mid_tone, every in zip(self.mid_tone, self.every):
+            kept = mid_tone if self._count(mid_tone) >= MIN_BLOCKS else every
+            sigmas.append(self._median(kept) / 0.6745)
+        return float(np.mean(sigmas) * 255)
+
+    def _count(self, kept: list[np.ndarray]) -> int:
+        return int(sum(int(k.sum()) if self.levels is not None else k.size for k in kept))
+
+    def _median(self, kept: list[np.ndarray]) -> float:
+        """The median |HH| (0..1 units) of what was kept, as np.median takes it (the mean of the two middle
+        values of an even count)."""
+        if self.levels is None:
+            values = np.concatenate(kept) if kept else np.empty(0, np.float32)
+            return float(np.median(values, overwrite_input=True)) if values.size else 0.0
+        counts = np.cumsum(kept[0]) if kept else np.zeros(1, np.int64)
+        total = int(counts[-1])
+        if total == 0:
+            return 0.0
+        lower = int(np.searchsorted(counts, (total - 1) // 2, side="right"))
+        upper = int(np.searchsorted(counts, total // 2, side="right"))
+        return (lower + upper) / 2 / (2 * self.levels)
 
 
 # The model's own second opinion (used by `--sigma auto` for noise-level models, see pipeline.noise_levels):
@@ -92,23 +139,55 @@ def probe_windows(pixels: np.ndarray, size: int = PROBE_WINDOW, count: int = PRO
     the 2x2 blocks are mid-tones in every channel come last, most mid-tones first, because clipped noise says
     little about sigma. A small image is one window; a tiny one (under MIN_FLAT_BLOCKS blocks) none.
     """
-    height, width = pixels.shape[:2]
-    wh, ww = min(size, height), min(size, width)
-    if wh * ww < MIN_FLAT_BLOCKS * FLAT_BLOCK * FLAT_BLOCK:
-        return []  # too small to ever hold MIN_FLAT_BLOCKS blocks
-    count = min(count, max(2, int(share * height * width / (wh * ww))))
-    scored = []
-    for y in range(0, height - wh + 1, wh):
-        for x in range(0, width - ww + 1, ww):
-            window = unit_float(pixels[y:y + wh, x:x + ww])
-            detail, _ = _diagonal_detail(window.mean(axis=2))
-            means = [_diagonal_detail(window[:, :, c])[1] for c in range(window.shape[2])]
-            mid = np.all([(m > MID_TONES[0]) & (m < MID_TONES[1]) for m in means], axis=0)
-            enough = mid.mean() >= 0.5
-            score = np.median(np.abs(detail[mid])) if enough else -mid.mean()  # else: most mid-tones first
-            scored.append((not enough, float(score), (slice(y, y + wh), slice(x, x + ww))))
-    scored.sort(key=lambda item: item[:2])
-    return [box for _, _, box in scored[:count]]
+    ranking = ProbeWindows(pixels.shape[0], pixels.shape[1], size, count, share)
+    ranking.add(pixels, 0)
+    return ranking.boxes()
+
+
+class ProbeWindows:
+    """:func:`probe_windows` ranked a band of rows at a time, keeping the chosen windows' pixels
+    (``keep_pixels``): how a streamed image, never held whole, finds the windows the model probes."""
+
+    def __init__(self, height: int, width: int, size: int = PROBE_WINDOW, count: int = PROBE_COUNT,
+                 share: float = PROBE_SHARE, keep_pixels: bool = False) -> None:
+        self.wh, self.ww = min(size, height), min(size, width)
+        self.height, self.width, self.keep_pixels = height, width, keep_pixels
+        too_small = self.wh * self.ww < MIN_FLAT_BLOCKS * FLAT_BLOCK * FLAT_BLOCK  # never MIN_FLAT_BLOCKS blocks
+        self.count = 0 if too_small else min(count, max(2, int(share * height * width / (self.wh * self.ww))))
+        self.best: list[tuple[tuple[bool, float, int], tuple[slice, slice], np.ndarray | None]] = []
+        self.scored = 0
+
+    def add(self, band: np.ndarray, top: int) -> None:
+        """Rows ``top``.. of the image: every window of the grid that lies inside them is scored."""
+        if self.count == 0:
+            return
+        first = -(-top // self.wh) * self.wh
+        for y in range(first, min(top + band.shape[0], self.height) - self.wh + 1, self.wh):
+            for x in range(0, self.width - self.ww + 1, self.ww):
+                window = band[y - top:y - top + self.wh, x:x + self.ww]
+                key = (*_smoothness(unit_float(window)), self.scored)  # ties: in the order the grid reads
+                self.scored += 1
+                if len(self.best) < self.count or key < self.best[-1][0]:
+                    pixels = window.copy() if self.keep_pixels else None
+                    self.best = sorted([*self.best, (key, (slice(y, y + self.wh), slice(x, x + self.ww)), pixels)],
+                                       key=lambda entry: entry[0])[:self.count]
+
+    def boxes(self) -> list[tuple[slice, slice]]:
+        return [box for _, box, _ in self.best]
+
+    def windows(self) -> list[np.ndarray]:
+        """The chosen windows' pixels (with ``keep_pixels``), smoothest first."""
+        return [pixels for _, _, pixels in self.best]
+
+
+def _smoothness(window: np.ndarray) -> tuple[bool, float]:
+    """A window's rank key (:func:`probe_windows`): (too few mid-tones, wavelet reading or -mid-tone share)."""
+    detail, _ = _diagonal_detail(window.mean(axis=2))
+    means = [_diagonal_detail(window[:, :, c])[1] for c in range(window.shape[2])]
+    mid = np.all([(m > MID_TONES[0]) & (m < MID_TONES[1]) for m in means], axis=0)
+    enough = mid.mean() >= 0.5
+    score = np.median(np.abs(detail[mid])) if enough else -mid.mean()  # else: most mid-tones first
+    return not enough, float(score)
 
 
 def _blocks(plane: np.ndarray, margin: int) -> np.ndarray:

@@ -19,6 +19,7 @@ from imgrestore.architectures import get_arch
 from imgrestore.devices import resolve_device
 from imgrestore.errors import DomainMismatchError, UsageError
 from imgrestore.fills import prefill
+from imgrestore.io.rows import RowWindow
 from imgrestore.io.samples import quantize, unit_float
 from imgrestore.jpeg_quality import compression_level
 from imgrestore.noise_level import (
@@ -32,7 +33,7 @@ from imgrestore.postfilter import sharpen
 from imgrestore.restorer import Restorer
 from imgrestore.sizes import passes_for
 from imgrestore.tasks import Task
-from imgrestore.tiling import effective_tile, restore_images, tile_grid, unit_tile
+from imgrestore.tiling import RowSink, effective_tile, restore_images, tile_grid, unit_tile
 from imgrestore.weights import catalog
 from imgrestore.weights.format import read_meta
 
@@ -64,6 +65,7 @@ class ModelSelector:
     precision: str = "auto"
     task: Task = Task.DENOISE  # what 'auto' picks for: the denoisers, the upscalers at ``scale`` or the inpainters
     scale: int = 1
+    prior: bool = False  # 'auto' is a plug-and-play solver's prior: the fast denoisers (catalog.PRIORS)
     _loaded: dict[str, Restorer] = field(default_factory=dict, repr=False)
 
     def name_for(self, pixels: np.ndarray) -> str:
@@ -73,15 +75,22 @@ class ModelSelector:
         Upscaling or inpainting, a small gray image whose result fits a digit model (at most 112 px) is a digit."""
         if self.name != catalog.AUTO:
             return self.name
-        digits = domains.DOMAINS["digits"]
-        small_gray = max(pixels.shape[:2]) * self.scale <= digits.max_side and domains.is_gray(pixels)
+        return self.name_for_layout(max(pixels.shape[:2]), pixels.shape[2], domains.is_gray(pixels))
+
+    def name_for_layout(self, longest_side: int, channels: int, gray: bool) -> str:
+        """:meth:`name_for` from what it looks at: the longest side, the channels and whether the image is gray
+        (one channel or three identical), so that an image read a band at a time is told apart as well."""
+        if self.name != catalog.AUTO:
+            return self.name
+        small_gray = longest_side * self.scale <= domains.DOMAINS["digits"].max_side and gray
+        planes = 1 if gray else channels  # a gray photo stored as RGB is a gray photo
         if self.task is Task.UPSCALE:
             return catalog.default_upscaler("digits" if small_gray else "photo", self.scale)
         if self.task is Task.INPAINT:
             return catalog.default_inpainter("digits" if small_gray else "photo")
         if self.task is Task.DEJPEG:
-            return catalog.default_dejpegger(1 if is_gray_rgb(pixels) else pixels.shape[2])
-        return catalog.default_for(1 if is_gray_rgb(pixels) else pixels.shape[2])
+            return catalog.default_dejpegger(planes)
+        return catalog.default_for(planes, prior=self.prior)
 
     def __getstate__(self) -> dict:
         """Pickled (a Ray worker's constructor argument) without the loaded models: each copy loads its own."""
@@ -323,7 +332,13 @@ def model_sigma(image: np.ndarray, restorer: Restorer, options: RestoreOptions, 
     no probe runs (:func:`imgrestore.noise_level.residual_weight`).
     The probe costs about 2 % of a camera photo's restoring time.
     """
-    windows = [unit_float(image[box]) for box in probe_windows(image)] if residual_weight(prior) > 0 else []
+    windows = [image[box] for box in probe_windows(image)] if residual_weight(prior) > 0 else []
+    return checked_by_model(windows, restorer, options, prior)
+
+
+def checked_by_model(windows: list[np.ndarray], restorer: Restorer, options: RestoreOptions, prior: float) -> float:
+    """:func:`model_sigma` given the image's probe windows (:func:`imgrestore.noise_level.probe_windows`)."""
+    windows = [unit_float(window) for window in windows] if residual_weight(prior) > 0 else []
     if not windows:
         return prior
     probe = replace(options, tta=False, sharpen=False, sigma=prior)
@@ -340,11 +355,7 @@ def restore_tiles(images: list[torch.Tensor], restorer: Restorer, options: Resto
     """One pass of the tiling engine over [C, H, W] images (``depths``: see :func:`restore_images`). When the
     device runs out of memory, the batch is halved, then the tile, and the pass tried again (each retry noted
     in ``notes``); below a :data:`SMALLEST_RETRY_TILE` tile, one at a time, the error stands and the file fails."""
-    batch = options.batch_size or default_batch_size(restorer.device)
-    by_area = options.batch_size is None  # the default batch holds small tiles by area (tile_count)
-    if by_area and restorer.device.type == "cuda" and images:
-        first = unit_tile(images[0][:, :options.tile or None, :options.tile or None])  # one tile's worth (0: whole)
-        batch = measured_batch(restorer, first, levels[0] if levels else None)
+    batch, by_area = _pass_batch(images, restorer, options, levels)
     tile = options.tile
     overlap = tile_overlap(options, restorer, effective_tile(tile, restorer.size_req, restorer.tiling))
     while True:
@@ -368,6 +379,32 @@ def restore_tiles(images: list[torch.Tensor], restorer: Restorer, options: Resto
                 notes.append(f"out of {restorer.device.type} memory: retried with {batch} tile(s) of {tile} px a pass")
 
 
+def _pass_batch(images: list, restorer: Restorer, options: RestoreOptions,
+                levels: list[float] | None) -> tuple[int, bool]:
+    """Tiles a pass (``--batch-size``, else the device's default, measured on a GPU) and whether the default,
+    which holds small tiles by area (:func:`tile_count`), applies."""
+    batch = options.batch_size or default_batch_size(restorer.device)
+    by_area = options.batch_size is None
+    if by_area and restorer.device.type == "cuda" and images:
+        first = unit_tile(images[0][:, :options.tile or None, :options.tile or None])  # one tile's worth (0: whole)
+        batch = measured_batch(restorer, first, levels[0] if levels else None)
+    return batch, by_area
+
+
+def restore_rows(window: RowWindow, restorer: Restorer, options: RestoreOptions, level: float | None, depth: int,
+                 sink: RowSink) -> None:
+    """Restore an image read a band at a time (:class:`imgrestore.io.rows.RowWindow`), handing its finished
+    rows, quantized to ``depth`` bits, to ``sink`` top to bottom: the one pass of :func:`restore_tiles` (the
+    same tiles, batches and blending, so the same pixels), for a denoiser whose output is final, without the
+    out-of-memory retry (the rows read are gone)."""
+    levels = None if level is None else [level]
+    batch, by_area = _pass_batch([window], restorer, options, levels)
+    overlap = tile_overlap(options, restorer, effective_tile(options.tile, restorer.size_req, restorer.tiling))
+    restore_images([window], restorer, tile=options.tile, overlap=overlap, batch_size=batch, req=restorer.size_req,
+                   tiling=restorer.tiling, levels=levels, scale=restorer.scale, align=restorer.tile_alignment,
+                   batch_pixels=batch * PASS_PIXELS if by_area else 0, depths=[depth], sinks=[sink])
+
+
 def prefilled(restorer: Restorer, inputs: list[torch.Tensor]) -> tuple[list[torch.Tensor], Restorer]:
     """[C + 1, H, W] image-and-mask inputs with the classical fill the model refines computed on each whole
     image (on the model's device) before the tiling engine cuts them, and the restorer that expects that;
@@ -379,14 +416,6 @@ def prefilled(restorer: Restorer, inputs: list[torch.Tensor]) -> tuple[list[torc
     filled = [torch.cat([prefill(x[None, :-1].to(device), x[None, -1:].to(device), iterations)[0].cpu(), x[-1:]])
               for x in inputs]
     return filled, restorer.on_prefilled_input()
-
-
-def _quantizes_as_it_goes(image: np.ndarray, restorer: Restorer, options: RestoreOptions) -> bool:
-    """Whether the tiling engine's output of ``image`` is its final pixels, so it can be quantized a stripe
-    at a time: one plane set in, the same channels out, nothing after the pass (no self-ensemble average, no
-    sharpening, no second pass of an upscaler)."""
-    return (not options.tta and not options.sharpen and upscale_plan(restorer, options.scale)[1] == 1
-            and restorer.channels == image.shape[2])
 
 
 def restore_pixels(images: list[np.ndarray], restorer: Restorer, options: RestoreOptions = RestoreOptions(),

@@ -21,6 +21,7 @@ from imgrestore.io.samples import quantize, sample_dtype
 from imgrestore.sizes import SizeRequirements, Tiling
 
 BatchFn = Callable[..., torch.Tensor]  # fn(tiles) or fn(tiles, levels)
+RowSink = Callable[[int, np.ndarray], None]  # sink(first row, [rows, W, C] samples): finished rows, top to bottom
 
 
 @dataclass(frozen=True)
@@ -152,11 +153,15 @@ class _Canvas:
     Stripe k runs from the k-th row of tiles' first row to the next one's: once the tiles of rows 0..k are
     all in, nothing adds to stripe k again, so it is divided by the summed blending weight and finished. A
     float output accumulates in place; a quantized one (``depth`` 8 or 16) keeps only its unfinished
-    stripes as float and writes each finished one as samples, so an image is never held as float32 whole.
+    stripes as float and writes each finished one as samples, so an image is never held as float32 whole;
+    with a ``sink`` it hands each finished stripe's samples on instead, so the output is never held at all.
     """
 
-    def __init__(self, boxes: list[TileBox], size: tuple[int, int], scale: int, overlap: int, depth: int | None):
-        self.size, self.scale, self.overlap, self.depth = size, scale, overlap, depth
+    def __init__(self, boxes: list[TileBox], size: tuple[int, int], scale: int, overlap: int, depth: int | None,
+                 sink: RowSink | None = None):
+        if sink is not None and depth is None:
+            raise ValueError("a row sink takes quantized samples: give the image's depth")
+        self.size, self.scale, self.overlap, self.depth, self.sink = size, scale, overlap, depth, sink
         self.starts = sorted({box.y0 * scale for box in boxes})
         self.row_of = {start: k for k, start in enumerate(self.starts)}
         self.bounds = [*self.starts[1:], size[0]]
@@ -180,7 +185,8 @@ class _Canvas:
 
     def _stripe(self, k: int, channels: int) -> torch.Tensor:
         if k not in self.stripes:
-            if self.output is None:  # the output's channels are the model's: allocated at its first tile
+            if self.output is None and self.sink is None:  # the output's channels are the model's: allocated
+                # at its first tile
                 self._allocate(channels)
             start, end = self.starts[k], self.bounds[k]
             self.stripes[k] = (self.output[:, start:end] if self.depth is None else
@@ -210,7 +216,9 @@ class _Canvas:
         start, end = self.starts[k], self.bounds[k]
         stripe.div_(self.row_weight[start:end][None, :, None])
         stripe.div_(self.col_weight[None, None, :])
-        if self.samples is not None:
+        if self.sink is not None:
+            self.sink(start, quantize(stripe.permute(1, 2, 0).numpy(), self.depth))
+        elif self.samples is not None:
             quantize(stripe.permute(1, 2, 0).numpy(), self.depth, out=self.samples[start:end])
 
 
@@ -228,7 +236,8 @@ def restore_images(
     align: int = 1,
     batch_pixels: int = 0,
     depths: Sequence[int | None] | None = None,
-) -> list[torch.Tensor]:
+    sinks: Sequence[RowSink | None] | None = None,
+) -> list[torch.Tensor | None]:
     """Restore several [C, H, W] images with ``fn`` on batches of same-shape tiles.
 
     Tiles of different images share batches, so many small images fill a batch as well as one
@@ -242,6 +251,12 @@ def restore_images(
     samples: only one batch of tiles is copied (and made float) at a time. Outputs are [C, H, W] views of
     [H, W, C] storage, so turning them back into an image array costs no copy: float32, or with ``depths``
     (one per image, None for float) 8/16-bit samples quantized a finished stripe of rows at a time.
+
+    Streaming: an image may be any object with a ``shape`` that slices like a [C, H, W] tensor, such as a
+    file read top to bottom (:class:`imgrestore.io.rows.RowWindow`): tiles are then taken a row of tiles at a
+    time, top to bottom, so no tile asks for rows above the last row of tiles. With ``sinks`` (one per image,
+    None: returned as usual; a sink needs its image's depth) the finished rows of an image go to its sink,
+    top to bottom, and its output is None.
     """
     tile = effective_tile(tile, req, tiling)
     if tile and overlap * 2 >= tile:
@@ -250,9 +265,10 @@ def restore_images(
              for i, img in enumerate(images)]
     out_overlap = overlap * scale if tile else 0
     canvases = [_Canvas(grid, (img.shape[-2] * scale, img.shape[-1] * scale), scale, out_overlap,
-                        None if depths is None else depths[i])
+                        None if depths is None else depths[i], None if sinks is None else sinks[i])
                 for i, (img, grid) in enumerate(zip(images, grids))]
-    for batch in _same_shape_batches((box for grid in grids for box in grid), batch_size, batch_pixels):
+    streamed = any(not isinstance(img, torch.Tensor) for img in images)
+    for batch in _batches(grids, batch_size, batch_pixels, by_tile_row=streamed):
         crops = torch.stack([unit_tile(images[b.image][:, b.y0:b.y1, b.x0:b.x1]) for b in batch])
         if levels is None:
             restored = fn(crops)
@@ -264,7 +280,18 @@ def restore_images(
             raise ValueError(f"a {height}x{width} tile came back {tuple(restored.shape[-2:])}, not {scale} times larger")
         for box, out in zip(batch, restored):
             canvases[box.image].add(box, out)
-    return [canvas.output for canvas in canvases]  # type: ignore[misc]  # every image has at least one tile
+    return [canvas.output for canvas in canvases]
+
+
+def _batches(grids: list[list[TileBox]], batch_size: int, batch_pixels: int, by_tile_row: bool) -> Iterator[list[TileBox]]:
+    """The batches of every image's tiles (:func:`_same_shape_batches`); ``by_tile_row``: a batch never holds
+    tiles of two rows of tiles, and the rows come top to bottom."""
+    if not by_tile_row:
+        yield from _same_shape_batches((box for grid in grids for box in grid), batch_size, batch_pixels)
+        return
+    for grid in grids:
+        for start in sorted({box.y0 for box in grid}):
+            yield from _same_shape_batches((box for box in grid if box.y0 == start), batch_size, batch_pixels)
 
 
 def _same_shape_batches(boxes: Iterable[TileBox], batch_size: int, batch_pixels: int = 0) -> Iterator[list[TileBox]]:

@@ -69,7 +69,7 @@ def deblur(
 
     Plug-and-play half-quadratic splitting (DPIR): each iteration solves the blur's data term exactly
     (in the Fourier domain, borders handled without wrap-around) and runs our noise-level denoiser as
-    the prior (resunet-color or resunet-gray per image by default), its noise level falling from 49 (25
+    the prior (resunet-color-fast or resunet-gray-fast per image by default), its noise level falling from 49 (25
     for a motion kernel, measured better on its streaks) to the image's own. Inputs are never overwritten and every write is atomic. Exit code: 0 all done,
     1 some files failed, 2 usage error.
     """
@@ -87,7 +87,7 @@ def deblur(
     items, plan = plan_batch(inputs, output, recursive=recursive, suffix=suffix, fmt=fmt,
                              skip_existing=skip_existing, dry_run=dry_run, report=report,
                              max_megapixels=max_megapixels, engine=engine_choice)
-    selectors = [ModelSelector(model, name, precision) for name in replica_devices(device)]
+    selectors = [ModelSelector(model, name, precision, prior=True) for name in replica_devices(device)]
     if not dry_run and model != catalog.AUTO:
         check_prior(selectors[0].load(model))
     options = RestoreOptions(tile=tile, overlap=overlap, batch_size=batch_size)

@@ -13,6 +13,7 @@ import typer
 
 from imgrestore.cli.console import Console
 from imgrestore.errors import InterruptedRun, UsageError
+from imgrestore.io.limits import STREAM_MEGAPIXELS
 
 if TYPE_CHECKING:
     from imgrestore.io.discover import InputItem
@@ -74,7 +75,7 @@ def engine_settings(engine: str, shard: str | None, workers: str | None, gpus_pe
 
 def plan_batch(inputs: list[str], output: Path, *, recursive: bool, suffix: str, fmt: str | None,
                skip_existing: bool, dry_run: bool, report: Path | None = None, max_megapixels: float = 0,
-               jpeg_quality: int = 95, bit_depth: int | None = None,
+               jpeg_quality: int = 95, bit_depth: int | None = None, stream_megapixels: float = STREAM_MEGAPIXELS,
                side_outputs: Callable[[InputItem], list[Path]] | None = None, side_folder: Path | None = None,
                engine: Engine = Engine()):
     """Find the inputs and build the plan. Everything that can be checked before work is checked here:
@@ -122,7 +123,7 @@ def plan_batch(inputs: list[str], output: Path, *, recursive: bool, suffix: str,
         parts = None if dry_run else part_file(output, engine.shard.label if engine.shard else "driver")
     plan = BatchPlan(out_dir=output, suffix=suffix, fmt=out_format, skip_existing=skip_existing, dry_run=dry_run,
                      max_megapixels=max_megapixels, problems=problems, record_outputs=shares_input_folder,
-                     jpeg_quality=jpeg_quality, bit_depth=bit_depth, parts=parts)
+                     jpeg_quality=jpeg_quality, bit_depth=bit_depth, parts=parts, stream_megapixels=stream_megapixels)
     return items, plan
 
 

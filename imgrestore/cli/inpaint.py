@@ -6,7 +6,7 @@ inpaint = make_restore_command("inpaint", "auto", """Fill in missing or corrupte
 
     With --mask (white = missing) every pixel outside the mask is kept exactly and the holes are
     filled by -m: by default the bundled inpaint-photo (our colour denoiser fine-tuned to correct a
-    smooth classical fill inside the mask), or resunet-color / resunet-gray by plug-and-play
+    smooth classical fill inside the mask), or resunet-color-fast / resunet-gray-fast by plug-and-play
     iterations with the denoiser as the prior, or any mask-aware model trained by `imgrestore train`
     (resunet with mask_input=true, gated-unet). A missing mask or one of the wrong size fails that
     file alone.

@@ -47,6 +47,11 @@ JpegQualityOpt = Annotated[int, typer.Option("--jpeg-quality", min=1, max=100, h
 BitDepthOpt = Annotated[
     int | None, typer.Option("--bit-depth", min=8, max=16, show_default=False, help="Bits per sample of every output, 8 or 16 (16 needs --format png or tif; default: the input's own).")
 ]
+StreamAboveOpt = Annotated[
+    float, typer.Option("--stream-above", min=0, help="Denoise PNG photos of at least this many megapixels a band of "
+                        "rows at a time: read and written top to bottom, so memory does not grow with the photo "
+                        "(needs pip install 'imgrestore[large]'; other files are read whole). 0 = never.")
+]
 SkipExistingOpt = Annotated[bool, typer.Option("--skip-existing", help="Skip inputs whose output already exists (resume an interrupted job).")]
 DryRunOpt = Annotated[bool, typer.Option("--dry-run", help="List what would be written, write nothing.")]
 ReportOpt = Annotated[Path | None, typer.Option("--report", help="Write a JSON report: per file status, error, seconds, size, noise level, notes. Checked before any work: it may not be an input or an output.")]

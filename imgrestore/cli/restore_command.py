@@ -32,13 +32,14 @@ from imgrestore.cli.options import (
     ReportOpt,
     ShardOpt,
     SkipExistingOpt,
+    StreamAboveOpt,
     SuffixOpt,
     TileOpt,
     WorkersOpt,
     check_overlap,
 )
 from imgrestore.errors import UsageError
-from imgrestore.io.limits import DEFAULT_MAX_MEGAPIXELS
+from imgrestore.io.limits import DEFAULT_MAX_MEGAPIXELS, STREAM_MEGAPIXELS
 from imgrestore.tasks import DAMAGE, Task
 
 
@@ -93,6 +94,7 @@ def make_restore_command(name: str, default_model: str, doc: str, default_scale:
         fmt: FormatOpt = None,
         jpeg_quality: JpegQualityOpt = 95,
         bit_depth: BitDepthOpt = None,
+        stream_above: StreamAboveOpt = STREAM_MEGAPIXELS,
         skip_existing: SkipExistingOpt = False,
         dry_run: DryRunOpt = False,
         report: ReportOpt = None,
@@ -140,7 +142,7 @@ def make_restore_command(name: str, default_model: str, doc: str, default_scale:
         items, plan = plan_batch(inputs, output, recursive=recursive, suffix=suffix, fmt=fmt,
                                  skip_existing=skip_existing, dry_run=dry_run, report=report,
                                  max_megapixels=max_megapixels, jpeg_quality=jpeg_quality, bit_depth=bit_depth,
-                                 engine=engine_choice)
+                                 stream_megapixels=stream_above, engine=engine_choice)
         masks = MaskSource.parse(mask) if mask else None
         if masks is not None and job_task is not Task.INPAINT:
             raise UsageError("--mask is for inpainting: `imgrestore inpaint IN -o OUT --mask MASKS`")
@@ -164,7 +166,7 @@ def make_restore_command(name: str, default_model: str, doc: str, default_scale:
                              "for digits")
         # with a known degradation 'auto' is the denoiser the solver uses as the prior
         selectors = [ModelSelector(model, name, precision, task=Task.DENOISE if known is not None else job_task,
-                                   scale=scale) for name in replica_devices(device)]
+                                   scale=scale, prior=known is not None) for name in replica_devices(device)]
         models = selectors[0]
         if model == catalog.AUTO and job_task is Task.UPSCALE and known is None:
             catalog.check_upscalers(scale)  # a scale no bundled upscaler reaches fails before any file
@@ -202,7 +204,8 @@ def make_restore_command(name: str, default_model: str, doc: str, default_scale:
                                              "allow_domain_mismatch": allow_domain_mismatch,
                                              "restore_first": REAL_NOISE_MODEL if restore_first else None,
                                              "mask": mask or None, "kernel": kernel or None, "quality": quality,
-                                             "format": fmt, "jpeg_quality": jpeg_quality, "bit_depth": bit_depth},
+                                             "format": fmt, "jpeg_quality": jpeg_quality, "bit_depth": bit_depth,
+                                             "stream_above": stream_above},
                                     engine=engine_choice, replicas=replicas)
         exit_for(results)
 

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import io
 import struct
-import zlib
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -29,6 +28,7 @@ from PIL import JpegImagePlugin, UnidentifiedImageError
 
 from imgrestore.errors import ImageReadError, ImageWriteError
 from imgrestore.io.atomic import atomic_path
+from imgrestore.io.png_rows import metadata_chunks
 from imgrestore.io.samples import depth_of, quantize, unit_float
 from imgrestore.jpeg_quality import JpegQuality, quality_from_tables
 
@@ -285,19 +285,10 @@ def decode_image(data: bytes, source: str = "<bytes>", max_megapixels: float = 0
 PNG_COMPRESS_LEVEL = 1
 
 
-def _png_chunk(kind: bytes, body: bytes) -> bytes:
-    return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body) & 0xFFFFFFFF)
-
-
 def _png_with_metadata(png: bytes, exif: bytes | None, icc: bytes | None) -> bytes:
     """Insert iCCP and eXIf chunks right after IHDR (OpenCV writes neither)."""
     ihdr_end = 8 + 8 + 13 + 4
-    extra = b""
-    if icc:
-        extra += _png_chunk(b"iCCP", b"icc\x00\x00" + zlib.compress(icc))
-    if exif:
-        extra += _png_chunk(b"eXIf", exif[6:] if exif.startswith(b"Exif\x00\x00") else exif)
-    return png[:ihdr_end] + extra + png[ihdr_end:]
+    return png[:ihdr_end] + metadata_chunks(exif, icc) + png[ihdr_end:]
 
 
 _EXIF_IFD, _PIXEL_X, _PIXEL_Y = 0x8769, 0xA002, 0xA003

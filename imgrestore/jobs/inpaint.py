@@ -22,7 +22,7 @@ def check_inpainter(restorer: Restorer) -> None:
     """Refuse a model that cannot use a mask: neither mask-aware nor a noise-level denoiser for the solver."""
     if not (restorer.uses_mask or (restorer.uses_noise_level and restorer.scale == 1)):
         raise UsageError(f"--model {restorer.name}: filling masked pixels needs a mask-aware model (gated-unet) "
-                         "or a denoiser that takes a noise level (resunet-color, resunet-gray) for the solver")
+                         "or a denoiser that takes a noise level (resunet-color-fast, resunet-gray-fast) for the solver")
 
 
 # from the smooth fill the prior only refines: of 8 x 10, 4 x 5, 2 x 3 and 8 x 25 on val (lab/probes/pnp_start.py),

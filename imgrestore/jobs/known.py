@@ -36,7 +36,7 @@ def check_prior(restorer: Restorer) -> None:
     """Refuse a model the solver cannot use as its prior."""
     if not restorer.uses_noise_level or restorer.scale != 1:
         raise UsageError(f"--model {restorer.name}: a known degradation is undone with a denoiser that takes a "
-                         "noise level as the prior (resunet-color, resunet-gray, ffdnet-*)")
+                         "noise level as the prior (resunet-color-fast, resunet-gray-fast, resunet-color, ffdnet-*)")
 
 
 def solve_known(pixels: np.ndarray, operator: KnownOperator, restorer: Restorer, options: RestoreOptions,

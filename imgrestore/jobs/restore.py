@@ -4,10 +4,12 @@ record gets the model, noise level and notes it was restored with."""
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from pathlib import Path
 
 from imgrestore.grouping import group_by
 from imgrestore.io.image import output_depth
 from imgrestore.jobs.dejpeg import file_quality
+from imgrestore.jobs.streamed import restore_streamed, streamable
 from imgrestore.jpeg_quality import compression_level
 from imgrestore.pipeline import (
     ModelSelector,
@@ -20,6 +22,7 @@ from imgrestore.pipeline import (
     tiles_per_pass,
     upscale_plan,
 )
+from imgrestore.report import FileResult
 from imgrestore.restorer import Restorer
 from imgrestore.tasks import Task
 
@@ -47,6 +50,15 @@ class RestoreJob:
         height, width = image.height * factor, image.width * factor
         return sum(tile_count(restorer, height * restorer.scale ** k, width * restorer.scale ** k, self.options)
                    for k in range(passes))
+
+    def streamable(self, source: Path, target: Path, megapixels: float, max_megapixels: float):
+        """A large PNG this job restores a band of rows at a time: its header, else None (read it whole)."""
+        return streamable(source, target, self.models, self.options, megapixels, max_megapixels)
+
+    def stream(self, source: Path, result: FileResult, header, bit_depth: int | None, started: float) -> FileResult:
+        """Restore a file :meth:`streamable` accepted, writing its output; raises
+        :class:`imgrestore.errors.ReadWhole` if it must be read whole after all."""
+        return restore_streamed(source, result, header, self.models, self.options, bit_depth, started)
 
     def process(self, group: list) -> list:
         outputs: list = [None] * len(group)

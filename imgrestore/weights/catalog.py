@@ -19,6 +19,9 @@ BUNDLED_DIR = Path(__file__).parent / "bundled"
 AUTO = "auto"
 # `--model auto`: the default denoiser for an image with this many channels.
 DEFAULTS = {1: "resunet-gray", 3: "resunet-color"}
+# with a known degradation, 'auto' is the plug-and-play prior, which runs once per iteration (8 to 24 times an
+# image): the fast denoisers, the weights every plug-and-play number in the docs was measured with
+PRIORS = {1: "resunet-gray-fast", 3: "resunet-color-fast"}
 # `upscale --model auto`: the upscalers per domain and scale (a scale without its own model is reached
 # by running a smaller one repeatedly: x4 = x2 twice)
 UPSCALERS = {"photo": {2: "sr-photo-x2", 4: "sr-photo-x4"}, "digits": {4: "resgan-mnist"}}
@@ -131,9 +134,10 @@ def default_dejpegger(channels: int) -> str:
     return name
 
 
-def default_for(channels: int) -> str:
-    """The bundled default model name for images with ``channels`` channels (1 or 3)."""
-    return DEFAULTS[1 if channels == 1 else 3]
+def default_for(channels: int, prior: bool = False) -> str:
+    """The bundled default denoiser for images with ``channels`` channels (1 or 3); ``prior``: the one the
+    plug-and-play solver uses (:data:`PRIORS`)."""
+    return (PRIORS if prior else DEFAULTS)[1 if channels == 1 else 3]
 
 
 @dataclass(frozen=True)

@@ -43,7 +43,7 @@ def test_deblur_undoes_a_known_blur_in_colour_and_gray(tmp_path, capsys):
         assert restored.shape == damaged.shape
         assert psnr(restored[inner], truth[inner]) > psnr(damaged[inner], truth[inner]) + 2, name
     files = {Path(f["source"]).stem: f for f in json.loads(report.read_text())["files"]}
-    assert files["colour"]["model"] == "resunet-color" and files["gray"]["model"] == "resunet-gray"
+    assert files["colour"]["model"] == "resunet-color-fast" and files["gray"]["model"] == "resunet-gray-fast"
     assert files["gray"]["noise_level"] == 2 and "plug-and-play" in " ".join(files["gray"]["notes"])
 
 
@@ -88,4 +88,4 @@ def test_known_bicubic_reduction_undone_by_the_solver(tmp_path, capsys):
     inner = (slice(4, -4), slice(4, -4))
     assert out.shape == (64, 64, 3) and psnr(out[inner], truth[inner]) > psnr(bicubic[inner], truth[inner]) + 0.5
     record = json.loads(report.read_text())["files"][0]
-    assert record["model"] == "resunet-color" and "enlarged x2 by 24 plug-and-play iterations" in record["notes"][0]
+    assert record["model"] == "resunet-color-fast" and "enlarged x2 by 24 plug-and-play iterations" in record["notes"][0]
