@@ -395,8 +395,8 @@ def restore_rows(window: RowWindow, restorer: Restorer, options: RestoreOptions,
                  sink: RowSink) -> None:
     """Restore an image read a band at a time (:class:`imgrestore.io.rows.RowWindow`), handing its finished
     rows, quantized to ``depth`` bits, to ``sink`` top to bottom: the one pass of :func:`restore_tiles` (the
-    same tiles, batches and blending, so the same pixels), for a denoiser whose output is final, without the
-    out-of-memory retry (the rows read are gone)."""
+    same tiles and blending; batches never span two rows of tiles), for a denoiser whose output is final, without
+    the out-of-memory retry (the rows read are gone)."""
     levels = None if level is None else [level]
     batch, by_area = _pass_batch([window], restorer, options, levels)
     overlap = tile_overlap(options, restorer, effective_tile(options.tile, restorer.size_req, restorer.tiling))
