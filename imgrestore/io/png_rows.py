@@ -1,10 +1,10 @@
 """A PNG encoder fed a band of rows at a time: a streamed image's output is never held whole.
 
 OpenCV and Pillow encode a whole array; this writer takes finished rows as they come and compresses them
-with zlib as it goes, so its memory is one band and zlib's window. It writes what the whole-image writer
-writes for the same pixels (8/16-bit gray or RGB, iCCP and eXIf chunks before the pixels, the same zlib
-level), with libpng's adaptive choice of row filter: per row, the filter whose bytes, read as signed,
-sum smallest.
+with zlib as it goes, so its memory is one band and zlib's window. Its files hold what the whole-image
+writer's hold (8/16-bit gray or RGB, iCCP and eXIf chunks before the pixels, the same zlib level), the
+same pixels though not the same bytes: each row takes libpng's adaptive choice of filter, the one whose
+bytes, read as signed, sum smallest.
 """
 
 from __future__ import annotations

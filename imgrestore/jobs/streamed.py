@@ -22,6 +22,7 @@ from pathlib import Path
 
 import numpy as np
 
+from imgrestore import domains
 from imgrestore.errors import ReadWhole
 from imgrestore.io.atomic import atomic_path
 from imgrestore.io.image import PNG_COMPRESS_LEVEL, written_depth
@@ -51,14 +52,13 @@ def scan(source: RowSource) -> Scan:
     """Read ``source`` once, top to bottom, for :class:`Scan`."""
     sigma = BlindSigma(source.channels, np.dtype(source.dtype))
     ranking = ProbeWindows(source.height, source.width, keep_pixels=True)
-    gray = source.channels == 1
-    identical = source.channels == 3
+    gray = True
     for top in range(0, source.height, SCAN_ROWS):
         band = source.read(SCAN_ROWS)
         sigma.add(band)
         ranking.add(band, top)
-        identical = identical and np.array_equal(band[:, :, 0], band[:, :, 1]) and np.array_equal(band[:, :, 0], band[:, :, 2])
-    return Scan(sigma.sigma(), ranking.windows(), gray or identical)
+        gray = gray and domains.is_gray(band)  # one channel, or three identical ones
+    return Scan(sigma.sigma(), ranking.windows(), gray)
 
 
 def _fits(restorer: Restorer, options: RestoreOptions, channels: int, gray: bool) -> bool:
