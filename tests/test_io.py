@@ -143,3 +143,29 @@ def test_temps_of_completed_outputs_are_removed_and_no_other_file(tmp_path):
         path.write_bytes(b"user file")
     assert remove_temps_of([done]) == [left_by_a_killed_writer]
     assert all(path.exists() for path in keep) and done.read_bytes() == b"final"
+
+
+def test_pillows_pixel_limit_is_lifted_while_any_thread_reads_a_header_and_restored_after():
+    import threading
+
+    from PIL import Image as PILImage
+
+    from imgrestore.io.limits import without_pillow_pixel_limit
+
+    before = PILImage.MAX_IMAGE_PIXELS
+    inside, release, seen = threading.Barrier(2), threading.Event(), []
+
+    def opener() -> None:
+        with without_pillow_pixel_limit():
+            inside.wait()
+            release.wait()  # still reading while the main thread's opener leaves
+            seen.append(PILImage.MAX_IMAGE_PIXELS)
+
+    thread = threading.Thread(target=opener)
+    thread.start()
+    with without_pillow_pixel_limit():
+        inside.wait()
+    assert PILImage.MAX_IMAGE_PIXELS is None  # the other opener is still in
+    release.set()
+    thread.join()
+    assert seen == [None] and PILImage.MAX_IMAGE_PIXELS == before

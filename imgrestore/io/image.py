@@ -28,6 +28,7 @@ from PIL import JpegImagePlugin, UnidentifiedImageError
 
 from imgrestore.errors import ImageReadError, ImageWriteError
 from imgrestore.io.atomic import atomic_path
+from imgrestore.io.limits import without_pillow_pixel_limit
 from imgrestore.io.png_rows import metadata_chunks
 from imgrestore.io.samples import depth_of, quantize, unit_float
 from imgrestore.jpeg_quality import JpegQuality, quality_from_tables
@@ -149,10 +150,8 @@ def _header(data: bytes, source: str, max_megapixels: float) -> _Header | None:
     """The header of ``data``, with the size checked before decoding; raises on truncated files.
 
     None for a float TIFF that Pillow cannot open (32-bit float RGB): OpenCV decodes it."""
-    previous_limit = PILImage.MAX_IMAGE_PIXELS
-    PILImage.MAX_IMAGE_PIXELS = None  # our own limit, checked below, replaces Pillow's bomb check
     try:
-        with PILImage.open(io.BytesIO(data)) as pil:
+        with without_pillow_pixel_limit(), PILImage.open(io.BytesIO(data)) as pil:  # our limit, checked below
             _check_size(*pil.size, max_megapixels, source)
             exif = pil.getexif()
             orientation = int(exif.get(_ORIENTATION_TAG, 1) or 1)
@@ -173,8 +172,6 @@ def _header(data: bytes, source: str, max_megapixels: float) -> _Header | None:
         raise ImageReadError(f"{source}: not an image file") from None
     except (OSError, SyntaxError, ValueError) as exc:
         raise ImageReadError(f"{source}: damaged image ({exc})") from None
-    finally:
-        PILImage.MAX_IMAGE_PIXELS = previous_limit
     return header
 
 

@@ -16,6 +16,7 @@ import torch
 from PIL import Image as PILImage
 
 from imgrestore.errors import ImageReadError
+from imgrestore.io.limits import without_pillow_pixel_limit
 
 STREAMED_MODES = {"L": 1, "RGB": 3, "I;16": 1, "I;16B": 1}  # gray or RGB, no alpha or palette (Pillow's names)
 _SAMPLE_TYPES = {"uchar": (np.uint8, 8), "ushort": (np.uint16, 16)}
@@ -45,10 +46,8 @@ class StreamHeader:
 def stream_header(path: Path) -> StreamHeader | None:
     """The header of a PNG that can be read a band at a time: single-frame, not interlaced (Adam7 rows come
     in seven passes), gray or RGB without alpha, upright (no EXIF rotation to apply); None otherwise."""
-    previous_limit = PILImage.MAX_IMAGE_PIXELS
-    PILImage.MAX_IMAGE_PIXELS = None  # the folder's --max-megapixels is the limit, as for the whole-image reader
     try:
-        with PILImage.open(path) as pil:
+        with without_pillow_pixel_limit(), PILImage.open(path) as pil:  # --max-megapixels is the limit
             if (pil.format != "PNG" or pil.mode not in STREAMED_MODES or pil.info.get("interlace")
                     or "transparency" in pil.info):
                 return None
@@ -59,8 +58,6 @@ def stream_header(path: Path) -> StreamHeader | None:
                                 pil.info.get("icc_profile"))
     except Exception:  # whatever it is, the whole-image reader reports it with its reason
         return None
-    finally:
-        PILImage.MAX_IMAGE_PIXELS = previous_limit
 
 
 class RowSource:
