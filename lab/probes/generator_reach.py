@@ -9,7 +9,7 @@ search finds, which bounds what any search in G's range (GE's included) can reac
 
     python lab/probes/generator_reach.py --from-inverse runs/ge-v2.safetensors --steps 2000 --lam 0.01
 
-``--then-ge STEPS`` then runs GE's own search (code objective, the file's lambda) from that pixel optimum: whether
+``--then-ge STEPS`` then runs GE's own search (code objective, lambda ``--ge-lam``) from that pixel optimum: whether
 GE's objective holds the best G(z) in place or walks away from it, i.e. whether E's code tells the pixels apart.
 """
 
